@@ -9,25 +9,44 @@ import java.util.List;
  *
  * <table class="striped">
  *   <caption>Presets (d = distance, default L2 on L2-normalised embeddings; margin m default 0.2)</caption>
- *   <thead><tr><th>name</th><th>rows</th><th>cost</th></tr></thead>
+ *   <thead><tr><th>name</th><th>rows</th><th>row order</th><th>cost</th></tr></thead>
  *   <tbody>
- *   <tr><td>{@code batch-hard}</td><td>per anchor: farthest positive, closest negative</td><td>O(B²)</td></tr>
- *   <tr><td>{@code cos-batch-hard}</td><td>batch-hard on cosine similarity (the config's distance is replaced)</td><td>O(B²)</td></tr>
- *   <tr><td>{@code semihard-band}</td><td>every triplet with 0 &lt; d(a,n) - d(a,p) &lt;= m</td><td>O(B² log B) + rows</td></tr>
- *   <tr><td>{@code hard-band}</td><td>every triplet with d(a,n) - d(a,p) &lt;= 0</td><td>O(B² log B) + rows</td></tr>
- *   <tr><td>{@code all-band}</td><td>every triplet with d(a,n) - d(a,p) &lt;= m (batch-all)</td><td>O(B² log B) + rows</td></tr>
- *   <tr><td>{@code easy-band}</td><td>every triplet with d(a,n) - d(a,p) &gt; m</td><td>O(B² log B) + rows</td></tr>
- *   <tr><td>{@code semihard-tf}</td><td>per (a,p): closest n with d(a,n) &gt; d(a,p), else the farthest n</td><td>O(B² log B)</td></tr>
- *   <tr><td>{@code easy-positive}</td><td>per anchor: closest positive, then closest negative farther than it</td><td>O(B²)</td></tr>
- *   <tr><td>{@code topk-hard}</td><td>per (a,p): the anchor's k closest negatives</td><td>O(B² k) + rows</td></tr>
- *   <tr><td>{@code distance-weighted}</td><td>per (a,p): one negative drawn with weight 1/q(d) (seeded)</td><td>O(B²)</td></tr>
- *   <tr><td>{@code multi-similarity}</td><td>kept pairs on cosine similarity ({@link PairMiner}); as triplets, kept positives × kept negatives</td><td>O(B²) + rows</td></tr>
+ *   <tr><td>{@code batch-hard}</td><td>per anchor: farthest positive, closest negative; anchors lacking either dropped</td>
+ *     <td>anchor</td><td>O(B²)</td></tr>
+ *   <tr><td>{@code cos-batch-hard}</td><td>batch-hard on cosine similarity (the config's distance is replaced)</td>
+ *     <td>anchor</td><td>O(B²)</td></tr>
+ *   <tr><td>{@code semihard-band}</td><td>every triplet with 0 &lt; d(a,n) - d(a,p) &lt;= m</td>
+ *     <td>anchor, positive, negative by distance</td><td>O(B² log B) + rows</td></tr>
+ *   <tr><td>{@code hard-band}</td><td>every triplet with d(a,n) - d(a,p) &lt;= 0</td>
+ *     <td>anchor, positive, negative by distance</td><td>O(B² log B) + rows</td></tr>
+ *   <tr><td>{@code all-band}</td><td>every triplet with d(a,n) - d(a,p) &lt;= m (batch-all)</td>
+ *     <td>anchor, positive, negative by distance</td><td>O(B² log B) + rows</td></tr>
+ *   <tr><td>{@code easy-band}</td><td>every triplet with d(a,n) - d(a,p) &gt; m</td>
+ *     <td>anchor, positive, negative by distance</td><td>O(B² log B) + rows</td></tr>
+ *   <tr><td>{@code semihard-tf}</td><td>per (a,p): closest n with d(a,n) &gt; d(a,p), else the farthest n</td>
+ *     <td>anchor, positive</td><td>O(B² log B)</td></tr>
+ *   <tr><td>{@code easy-positive}</td><td>per anchor: closest positive, then the closest negative strictly
+ *     farther than it; anchors lacking either dropped</td><td>anchor</td><td>O(B²)</td></tr>
+ *   <tr><td>{@code topk-hard}</td><td>per (a,p): the anchor's k ({@link MinerConfig#k()}) closest negatives</td>
+ *     <td>anchor, positive, negative by distance</td><td>O(B² k) + rows</td></tr>
+ *   <tr><td>{@code distance-weighted}</td><td>per (a,p): one negative drawn with weight 1/q(d) (seeded;
+ *     needs {@link MiningBatch#dimension()})</td><td>anchor, positive</td><td>O(B²)</td></tr>
+ *   <tr><td>{@code multi-similarity}</td><td>kept pairs on cosine similarity ({@link PairMiner}); as triplets,
+ *     each anchor's kept positives × kept negatives</td><td>anchor, positive, negative (index)</td><td>O(B²) + rows</td></tr>
  *   </tbody>
  * </table>
  *
+ * <p>"Row order" lists the sort keys, each ascending: "anchor" and "positive" by index, "negative
+ * by distance" from the anchor's closest to farthest with equal distances by index. Sorting is never
+ * needed by a caller; {@link Triplets#sorted()} gives the fixtures' (anchor, positive, negative)
+ * index order. Distances compare in float32 as the score matrix holds them; every tie goes to the
+ * lowest index. A {@link MinerConfig#maxTriplets() cap} keeps a seeded uniform subset of the rows in
+ * the same order; the rows are counted first, and the band, top-k and multi-similarity miners then
+ * write only the kept rows, so a cap bounds memory as well as output.
+ *
  * <p>The band presets are {@link BandPolicy} instances; {@link #band} builds a miner from any
- * policy. Every miner honours {@link MinerConfig#maxTriplets()} by seeded uniform subsampling and
- * works on a batch against itself or against a reference set.
+ * policy. Every miner works on a batch against itself or against a reference set
+ * ({@link MiningBatch#withReferences}).
  */
 public final class Miners {
   private static final List<String> PRESETS = List.of(
