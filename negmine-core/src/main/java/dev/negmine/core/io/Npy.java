@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  * header exactly. Data is streamed in 1 MiB chunks with bulk byte-order conversion, so files of
  * several gigabytes read at disk speed; one array holds at most {@code 2^31 - 9} elements.
  *
- * <p>Write: little-endian C-order, version 1.0 header padded to 64 bytes (as NumPy writes), through
+ * <p>Write: little-endian C-order, header laid out byte for byte as {@code numpy.save} does, through
  * {@link AtomicFiles} so that an existing file is replaced only by a complete new one.
  *
  * <p>Every content problem is a {@link NegmineFormatException} whose one-line message names the

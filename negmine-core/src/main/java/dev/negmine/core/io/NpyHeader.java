@@ -20,6 +20,7 @@ import java.util.Objects;
  */
 public record NpyHeader(DType dtype, ByteOrder byteOrder, int[] shape, long dataOffset) {
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  private static final int GROWTH_AXIS_MAX_DIGITS = 21;
 
   public NpyHeader {
     Objects.requireNonNull(dtype, "dtype");
@@ -75,8 +76,11 @@ public record NpyHeader(DType dtype, ByteOrder byteOrder, int[] shape, long data
   }
 
   /**
-   * The header text for a little-endian C-order array, padded with spaces and a final newline so
-   * that magic + version + length + text is a multiple of 64 bytes (NumPy's alignment).
+   * Magic, version, length and header text for a little-endian C-order array, laid out exactly as
+   * NumPy 2.x writes it, so our files are byte-identical to {@code numpy.save}: keys sorted, 21
+   * columns of spare space minus the digits of {@code shape[0]} (NumPy's room to grow the first
+   * axis in place), then spaces and a newline up to a multiple of 64 bytes (a full extra 64 when
+   * already aligned, as NumPy does). Version 1.0 unless the header exceeds 65535 bytes.
    */
   static byte[] encode(DType dtype, int[] shape) {
     StringBuilder sb = new StringBuilder();
@@ -86,10 +90,17 @@ public record NpyHeader(DType dtype, ByteOrder byteOrder, int[] shape, long data
       sb.append(i == 0 ? "" : ", ").append(shape[i]);
     }
     sb.append(shape.length == 1 ? ",), }" : "), }");
-    int prefix = shapeNeedsV2(sb.length()) ? 12 : 10;
-    int total = prefix + sb.length() + 1;
-    int padded = (total + 63) / 64 * 64;
-    sb.append(" ".repeat(padded - total)).append('\n');
+    if (shape.length > 0) {
+      sb.append(" ".repeat(GROWTH_AXIS_MAX_DIGITS - Integer.toString(shape[0]).length()));
+    }
+    int hlen = sb.length() + 1;
+    int prefix = 10;
+    int padlen = 64 - (prefix + hlen) % 64;
+    if (hlen + padlen > 0xFFFF) {
+      prefix = 12;
+      padlen = 64 - (prefix + hlen) % 64;
+    }
+    sb.append(" ".repeat(padlen)).append('\n');
     byte[] text = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     byte[] out = new byte[prefix + text.length];
     System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
@@ -104,10 +115,6 @@ public record NpyHeader(DType dtype, ByteOrder byteOrder, int[] shape, long data
     }
     System.arraycopy(text, 0, out, prefix, text.length);
     return out;
-  }
-
-  private static boolean shapeNeedsV2(int textLength) {
-    return textLength + 64 > 0xFFFF;
   }
 
   /**
