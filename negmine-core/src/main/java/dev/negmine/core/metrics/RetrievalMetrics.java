@@ -68,6 +68,11 @@ public final class RetrievalMetrics {
    *     zero row, naming the row
    */
   public static RetrievalResult evaluate(FloatMatrix embeddings, long[] labels, RetrievalConfig config) {
+    return evaluate(embeddings, labels, config, MAX_HELD_KEYS);
+  }
+
+  /** As above with a bound on held heap keys; tests lower it to force several row chunks. */
+  static RetrievalResult evaluate(FloatMatrix embeddings, long[] labels, RetrievalConfig config, int maxHeldKeys) {
     Objects.requireNonNull(config, "config");
     int n = embeddings.rows();
     if (labels.length != n) {
@@ -75,7 +80,7 @@ public final class RetrievalMetrics {
     }
     validate(embeddings, config.distance());
     int[] r = sameLabelCounts(labels);
-    Run run = new Run(embeddings, labels, r, config);
+    Run run = new Run(embeddings, labels, r, config, maxHeldKeys);
     run.rank();
     return run.result();
   }
@@ -145,6 +150,7 @@ public final class RetrievalMetrics {
     private final long[] labels;
     private final int[] r;
     private final RetrievalConfig config;
+    private final int maxHeldKeys;
     private final int n;
     private final float sign;
     /** Rank (1-based) of the first same-label item; 0 while unknown. */
@@ -154,8 +160,9 @@ public final class RetrievalMetrics {
     /** Key of the closest same-label item, for the counting pass. */
     private final long[] bestPositive;
 
-    Run(FloatMatrix x, long[] labels, int[] r, RetrievalConfig config) {
+    Run(FloatMatrix x, long[] labels, int[] r, RetrievalConfig config, int maxHeldKeys) {
       this.x = x;
+      this.maxHeldKeys = maxHeldKeys;
       this.labels = labels;
       this.r = r;
       this.config = config;
@@ -178,7 +185,7 @@ public final class RetrievalMetrics {
           maxCapacity = Math.max(maxCapacity, capacity(q));
         }
       }
-      int chunk = (int) Math.max(1, Math.min(n, MAX_HELD_KEYS / maxCapacity));
+      int chunk = (int) Math.max(1, Math.min(n, maxHeldKeys / maxCapacity));
       for (int q0 = 0; q0 < n; q0 += chunk) {
         selectChunk(q0, Math.min(n, q0 + chunk));
       }
