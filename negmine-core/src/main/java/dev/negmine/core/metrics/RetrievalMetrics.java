@@ -40,16 +40,17 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * are deterministic however the kernel schedules its blocks.
  *
  * <p><b>Cost.</b> One pass over the N x N score matrix, streamed in blocks (never held); per query
- * only the closest {@code min(N-1, max(R_q, max k))} keys are kept in a bounded heap and queries
- * are processed in row chunks so at most ~{@value #MAX_HELD_KEYS} keys (128 MiB) are held at once.
- * Queries whose first same-label item lies beyond their heap get a second, counting pass over
+ * only the closest {@code K_q = min(N-1, max(R_q, max k))} keys are kept (a selection buffer of at
+ * most {@code 2 K_q} keys, see {@code TopK}) and queries are processed in row chunks so that at most
+ * {@value #MAX_HELD_KEYS} keys (128 MiB) are held at once. Queries whose first same-label item
+ * lies beyond their {@code K_q} closest get a second, counting pass over
  * their rows only. Time O(N^2 d) for the scores plus O(N^2 + N K log K) for the selection; N = 60k
  * by d = 784 needs no N x N matrix.
  *
  * <p>Thread-safe and stateless; parallelism comes from the similarity kernel.
  */
 public final class RetrievalMetrics {
-  /** Upper bound on heap entries held across the queries of one row chunk. */
+  /** Upper bound on selection-buffer keys held across the queries of one row chunk. */
   static final int MAX_HELD_KEYS = 1 << 24;
 
   private RetrievalMetrics() {}
@@ -71,7 +72,7 @@ public final class RetrievalMetrics {
     return evaluate(embeddings, labels, config, MAX_HELD_KEYS);
   }
 
-  /** As above with a bound on held heap keys; tests lower it to force several row chunks. */
+  /** As above with a bound on held keys; tests lower it to force several row chunks. */
   static RetrievalResult evaluate(FloatMatrix embeddings, long[] labels, RetrievalConfig config, int maxHeldKeys) {
     Objects.requireNonNull(config, "config");
     int n = embeddings.rows();
@@ -144,7 +145,11 @@ public final class RetrievalMetrics {
     return lo;
   }
 
-  /** The state of one evaluation; per-query slots are written by whichever kernel thread owns the row. */
+  /**
+   * The state of one evaluation. Per-query slots are written by whichever kernel thread owns the
+   * row and read after {@code forEachBlock} returns, which happens-after every visitor call (the
+   * kernel joins its workers before returning).
+   */
   private static final class Run {
     private final FloatMatrix x;
     private final long[] labels;
@@ -185,7 +190,8 @@ public final class RetrievalMetrics {
           maxCapacity = Math.max(maxCapacity, capacity(q));
         }
       }
-      int chunk = (int) Math.max(1, Math.min(n, maxHeldKeys / maxCapacity));
+      // a selector holds up to twice its capacity between compactions
+      int chunk = (int) Math.max(1, Math.min(n, maxHeldKeys / (2L * maxCapacity)));
       for (int q0 = 0; q0 < n; q0 += chunk) {
         selectChunk(q0, Math.min(n, q0 + chunk));
       }
@@ -214,7 +220,7 @@ public final class RetrievalMetrics {
             continue;
           }
           // Uncontended under the BlockVisitor contract (one thread per row range); the lock
-          // keeps a kernel that splits a row range across threads from corrupting the heap.
+          // keeps a kernel that splits a row range across threads from corrupting the buffer.
           synchronized (row) {
             row.scan(block, (i - r0) * w, c0, c1);
             if (row.seen == n) {
@@ -258,7 +264,7 @@ public final class RetrievalMetrics {
       bestPositive[q] = row.bestPositive;
     }
 
-    /** Pass 2: exact rank of the first same-label item for queries whose heap did not contain it. */
+    /** Pass 2: exact rank of the first same-label item for queries whose K_q closest lack one. */
     private void countPass() {
       List<Integer> pending = new ArrayList<>();
       for (int q = 0; q < n; q++) {

@@ -46,7 +46,7 @@ class RetrievalMetricsOracleTest {
       }
       for (int i = 0; i < n; i++) {
         for (int k = 0; k < d; k++) {
-          x.set(i, k, centers[(int) Math.floorMod(y[i], 1000)][k] + rnd.nextInt(3) - 1);
+          x.set(i, k, centers[Math.floorMod(y[i], 1000)][k] + rnd.nextInt(3) - 1);
         }
       }
       double[][] s = new double[n][n];
@@ -86,7 +86,7 @@ class RetrievalMetricsOracleTest {
       FloatMatrix x = FloatMatrix.zeros(n, d);
       for (int i = 0; i < n; i++) {
         for (int k = 0; k < d; k++) {
-          x.set(i, k, centers[(int) Math.floorMod(y[i], 1000)][k] + spread * (float) rnd.nextGaussian());
+          x.set(i, k, centers[Math.floorMod(y[i], 1000)][k] + spread * (float) rnd.nextGaussian());
         }
       }
       for (Distance dist : Distance.values()) {
