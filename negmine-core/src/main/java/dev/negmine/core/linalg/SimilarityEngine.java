@@ -34,6 +34,11 @@ final class SimilarityEngine {
     return kernels;
   }
 
+  @Override
+  public String toString() {
+    return kernels.name() + " x" + parallel.threads();
+  }
+
   /** Writes the a.rows() x a.rows() self matrix into {@code out}; see {@link Similarities#selfMatrix}. */
   void selfMatrix(FloatMatrix a, Distance d, float[] out) {
     int n = a.rows();

@@ -1,7 +1,6 @@
 package dev.negmine.core.internal.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -47,7 +46,7 @@ final class PanamaKernels implements VectorKernels {
     for (int bound = len - L; i <= bound; i += L) {
       s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
     }
-    float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+    float s = sumLanes(s0.add(s1));
     for (; i < len; i++) {
       s = Math.fma(a[aOff + i], b[bOff + i], s);
     }
@@ -69,7 +68,7 @@ final class PanamaKernels implements VectorKernels {
       FloatVector t0 = FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i));
       s0 = t0.fma(t0, s0);
     }
-    float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+    float s = sumLanes(s0.add(s1));
     for (; i < len; i++) {
       float t = a[aOff + i] - b[bOff + i];
       s = Math.fma(t, t, s);
@@ -85,9 +84,23 @@ final class PanamaKernels implements VectorKernels {
       FloatVector v = FloatVector.fromArray(S, a, off + i);
       s0 = v.fma(v, s0);
     }
-    float s = s0.reduceLanes(VectorOperators.ADD);
+    float s = sumLanes(s0);
     for (; i < len; i++) {
       s = Math.fma(a[off + i], a[off + i], s);
+    }
+    return s;
+  }
+
+  /**
+   * Adds the lanes in lane order. {@code reduceLanes(ADD)} may associate differently once C2
+   * compiles it, which would make norms, and so every score, depend on JIT warm-up.
+   */
+  private static float sumLanes(FloatVector v) {
+    float[] t = new float[L];
+    v.intoArray(t, 0);
+    float s = 0f;
+    for (float x : t) {
+      s += x;
     }
     return s;
   }
