@@ -19,6 +19,8 @@ final class SimilarityEngine {
   static final int MAX_BLOCK_COLS = 4096;
   /** Side of the square blocks of a self matrix (rounded to whole tiles). */
   private static final int SELF_BLOCK = 192;
+  /** Largest packed right operand made in one piece (16 MiB); larger ones are packed per chunk. */
+  private static final long PREPACK_FLOATS = 1L << 22;
   /** Below this many flops a call runs on the calling thread: handing work over costs more. */
   private static final long SERIAL_FLOPS = 1L << 22;
 
@@ -52,10 +54,9 @@ final class SimilarityEngine {
     int nr = kernels.tileCols();
     int unit = mr / gcd(mr, nr) * nr;
     int bs = Math.max(unit, SELF_BLOCK / unit * unit);
-    float[] left = new float[VectorKernels.packedLength(n, dim, mr)];
-    float[] right = new float[VectorKernels.packedLength(n, dim, nr)];
-    VectorKernels.pack(a.data(), dim, 0, n, mr, left);
-    VectorKernels.pack(a.data(), dim, 0, n, nr, right);
+    long flops = (long) n * n * dim;
+    float[] left = packAll(a, mr, flops);
+    float[] right = packAll(a, nr, flops);
     int nb = (n + bs - 1) / bs;
     int pairs = nb * (nb + 1) / 2;
     int[] blockRow = new int[pairs];
@@ -69,20 +70,27 @@ final class SimilarityEngine {
     // Downstream miners rely on an exact diagonal; dot products keep their computed value.
     boolean setDiagonal = d != Distance.DOT;
     float diagonal = d == Distance.COSINE ? 1f : 0f;
-    long flops = (long) n * n * dim;
     parallelFor(flops, pairs, t -> {
       int r0 = blockRow[t] * bs;
       int c0 = blockCol[t] * bs;
       int rows = Math.min(bs, n - r0);
       int cols = Math.min(bs, n - c0);
       // bs is a whole number of panels of either width, so block offsets are panel offsets.
-      kernels.scoreBlock(left, r0 * dim, rows, right, c0 * dim, cols, dim, finish,
-          fac, r0, fac, c0, out, r0 * n + c0, n);
-      if (r0 == c0) {
-        mirrorDiagonalBlock(out, n, r0, rows, setDiagonal, diagonal);
-      } else {
+      if (r0 != c0) {
+        kernels.scoreBlock(left, r0 * dim, rows, right, c0 * dim, cols, dim, finish,
+            fac, r0, fac, c0, out, r0 * n + c0, n);
         transposeInto(out, n, r0, c0, rows, cols);
+        return;
       }
+      // A diagonal block: per strip of nr columns, only the rows down to the diagonal (rounded up
+      // to whole tiles; the overshoot is overwritten by the mirror).
+      for (int j0 = 0; j0 < cols; j0 += nr) {
+        int w = Math.min(nr, cols - j0);
+        int h = Math.min(rows, roundUp(j0 + w, mr));
+        kernels.scoreBlock(left, r0 * dim, h, right, (c0 + j0) * dim, w, dim, finish,
+            fac, r0, fac, c0 + j0, out, r0 * n + c0 + j0, n);
+      }
+      mirrorDiagonalBlock(out, n, r0, rows, setDiagonal, diagonal);
     });
   }
 
@@ -120,33 +128,56 @@ final class SimilarityEngine {
     // Enough tasks to balance (4 per thread) without dropping below one tile of rows.
     int perTask = Math.max(mr, Math.min(MAX_TASK_ROWS, roundUp(ceilDiv(n, 4 * threads), mr)));
     int tasks = ceilDiv(n, perTask);
-    // Streamed blocks are at most MAX_BLOCK_COLS wide; direct output packs ~4 MiB of b at a time.
+    // b is packed once up front unless its packed copy would be large (a million-row corpus):
+    // then each task packs the chunk it is about to score, keeping memory at a few blocks.
+    float[] shared = (long) roundUp(m, nr) * dim <= PREPACK_FLOATS ? packAll(b, nr, flops) : null;
     int chunk = Math.min(m, out == null
         ? MAX_BLOCK_COLS
-        : Math.max(nr, (1 << 20) / Math.max(1, dim) / nr * nr));
+        : shared != null ? m : Math.max(nr, (1 << 20) / Math.max(1, dim) / nr * nr));
     parallelFor(flops, tasks, t -> {
       int r0 = t * perTask;
       int rows = Math.min(n, r0 + perTask) - r0;
       float[] left = new float[VectorKernels.packedLength(rows, dim, mr)];
-      VectorKernels.pack(a.data(), dim, r0, rows, mr, left);
-      float[] right = new float[VectorKernels.packedLength(chunk, dim, nr)];
+      VectorKernels.pack(a.data(), dim, r0, rows, mr, left, 0);
+      float[] right = shared != null ? shared : new float[VectorKernels.packedLength(chunk, dim, nr)];
       float[] buf = out == null ? new float[rows * chunk] : null;
       for (int c0 = 0; c0 < m; c0 += chunk) {
         int cols = Math.min(m - c0, chunk);
-        VectorKernels.pack(b.data(), dim, c0, cols, nr, right);
+        // c0 is a multiple of chunk, itself a whole number of panels: c0 * dim is a panel offset.
+        int rightOff = shared != null ? c0 * dim : 0;
+        if (shared == null) {
+          VectorKernels.pack(b.data(), dim, c0, cols, nr, right, 0);
+        }
         if (out != null) {
-          kernels.scoreBlock(left, 0, rows, right, 0, cols, dim, finish,
+          kernels.scoreBlock(left, 0, rows, right, rightOff, cols, dim, finish,
               rowFac, r0, colFac, c0, out, r0 * m + c0, m);
         } else {
           if (buf.length != rows * cols) {
             buf = new float[rows * cols];
           }
-          kernels.scoreBlock(left, 0, rows, right, 0, cols, dim, finish,
+          kernels.scoreBlock(left, 0, rows, right, rightOff, cols, dim, finish,
               rowFac, r0, colFac, c0, buf, 0, cols);
           visitor.accept(r0, r0 + rows, c0, c0 + cols, buf);
         }
       }
     });
+  }
+
+  /** Packs all rows of {@code m} with panel width {@code w}, in parallel for large inputs. */
+  private float[] packAll(FloatMatrix m, int w, long flops) {
+    int dim = m.cols();
+    int panels = ceilDiv(m.rows(), w);
+    float[] dst = new float[VectorKernels.packedLength(m.rows(), dim, w)];
+    int parts = flops < SERIAL_FLOPS ? 1 : Math.min(panels, parallel.threads());
+    int perPart = ceilDiv(panels, Math.max(1, parts));
+    parallelFor(flops, parts, p -> {
+      int row0 = p * perPart * w;
+      int count = Math.min(m.rows(), row0 + perPart * w) - row0;
+      if (count > 0) {
+        VectorKernels.pack(m.data(), dim, row0, count, w, dst, row0 * dim);
+      }
+    });
+    return dst;
   }
 
   private void parallelFor(long flops, int tasks, java.util.function.IntConsumer body) {

@@ -18,6 +18,8 @@ final class PanamaKernels implements VectorKernels {
   private static final int L = S.length();
   private static final int MR = 6;
   private static final int NR = 2 * L;
+  /** Packed right-operand floats per column chunk: 512 KiB, a quarter of this machine's L2. */
+  private static final int L2_FLOATS = 1 << 17;
 
   /** Lanes of the preferred species; the provider refuses Panama below 4. */
   static int lanes() {
@@ -134,29 +136,40 @@ final class PanamaKernels implements VectorKernels {
       float[] rowFactor, int rowOff, float[] colFactor, int colOff,
       float[] out, int outOff, int ld) {
     float[] edge = null;
-    // Right panel outermost: its NR x dim values stay in L1 while every left panel streams past.
-    for (int j0 = 0; j0 < cols; j0 += NR) {
-      int bp = rightOff + (j0 / NR) * NR * dim;
-      int nj = Math.min(NR, cols - j0);
-      int fullRows = nj == NR ? rows - rows % MR : 0;
-      for (int i0 = 0; i0 < fullRows; i0 += MR) {
-        tile(left, leftOff + (i0 / MR) * MR * dim, right, bp, dim, out, outOff + i0 * ld + j0, ld);
-      }
-      if (finish != Finish.RAW && fullRows > 0) {
-        finishStrip(finish, rowFactor, rowOff, colFactor, colOff + j0, out, outOff + j0, ld, fullRows);
-      }
-      for (int i0 = fullRows; i0 < rows; i0 += MR) {
-        if (edge == null) {
-          edge = new float[MR * NR];
-        }
-        tile(left, leftOff + (i0 / MR) * MR * dim, right, bp, dim, edge, 0, NR);
+    // Columns in chunks whose packed panels stay in L2; within a chunk one left panel (MR rows, in
+    // L1) meets every right panel, so the tile rows are stored left to right, along the output
+    // rows. (The other order, one right panel against a column of tiles, stores with stride ld,
+    // which for power-of-two widths maps every row to the same L1 set.)
+    int chunk = Math.max(NR, L2_FLOATS / Math.max(1, dim) / NR * NR);
+    for (int jc = 0; jc < cols; jc += chunk) {
+      int jcEnd = Math.min(cols, jc + chunk);
+      int fullEnd = jc + (jcEnd - jc) / NR * NR;
+      for (int i0 = 0; i0 < rows; i0 += MR) {
+        int ap = leftOff + (i0 / MR) * MR * dim;
         int ni = Math.min(MR, rows - i0);
-        for (int r = 0; r < ni; r++) {
-          float rf = finish == Finish.RAW ? 0f : rowFactor[rowOff + i0 + r];
-          int o = outOff + (i0 + r) * ld + j0;
-          for (int c = 0; c < nj; c++) {
-            float cf = finish == Finish.RAW ? 0f : colFactor[colOff + j0 + c];
-            out[o + c] = finish.apply(edge[r * NR + c], rf, cf);
+        if (ni == MR) {
+          for (int j0 = jc; j0 < fullEnd; j0 += NR) {
+            tile(left, ap, right, rightOff + (j0 / NR) * NR * dim, dim, out, outOff + i0 * ld + j0, ld);
+          }
+          if (finish != Finish.RAW) {
+            finishRows(finish, rowFactor, rowOff + i0, colFactor, colOff + jc, out, outOff + i0 * ld + jc, ld,
+                fullEnd - jc);
+          }
+        }
+        // Partial tiles (last rows, last columns) go through a scratch tile and the scalar finish.
+        for (int j0 = ni == MR ? fullEnd : jc; j0 < jcEnd; j0 += NR) {
+          if (edge == null) {
+            edge = new float[MR * NR];
+          }
+          tile(left, ap, right, rightOff + (j0 / NR) * NR * dim, dim, edge, 0, NR);
+          int nj = Math.min(NR, jcEnd - j0);
+          for (int r = 0; r < ni; r++) {
+            float rf = finish == Finish.RAW ? 0f : rowFactor[rowOff + i0 + r];
+            int o = outOff + (i0 + r) * ld + j0;
+            for (int c = 0; c < nj; c++) {
+              float cf = finish == Finish.RAW ? 0f : colFactor[colOff + j0 + c];
+              out[o + c] = finish.apply(edge[r * NR + c], rf, cf);
+            }
           }
         }
       }
@@ -164,34 +177,29 @@ final class PanamaKernels implements VectorKernels {
   }
 
   /**
-   * Finishes, in place, rows {@code [0, rows)} of a strip of NR raw sums starting at {@code o}.
-   * A separate pass over data still in L1, so that the micro-kernel stays small enough for C2 to
-   * keep every vector in a register.
+   * Finishes, in place, MR rows of {@code width} raw sums (a multiple of NR) starting at {@code
+   * o}. A separate pass over data still in L1, so that the micro-kernel stays small enough for C2
+   * to keep every vector in a register.
    */
-  private static void finishStrip(
-      Finish finish, float[] rf, int ro, float[] cf, int co, float[] out, int o, int ld, int rows) {
-    FloatVector f0 = FloatVector.fromArray(S, cf, co);
-    FloatVector f1 = FloatVector.fromArray(S, cf, co + L);
-    if (finish == Finish.SCALED) {
-      for (int r = 0; r < rows; r++, o += ld) {
-        float x = rf[ro + r];
-        FloatVector.fromArray(S, out, o).mul(f0.mul(x)).intoArray(out, o);
-        FloatVector.fromArray(S, out, o + L).mul(f1.mul(x)).intoArray(out, o + L);
-      }
-      return;
-    }
-    FloatVector m2 = FloatVector.broadcast(S, -2f);
-    boolean sqrt = finish == Finish.L2;
-    for (int r = 0; r < rows; r++, o += ld) {
+  private static void finishRows(
+      Finish finish, float[] rf, int ro, float[] cf, int co, float[] out, int o, int ld, int width) {
+    for (int r = 0; r < MR; r++, o += ld) {
       float x = rf[ro + r];
-      FloatVector v0 = m2.fma(FloatVector.fromArray(S, out, o), f0.add(x)).max(0f);
-      FloatVector v1 = m2.fma(FloatVector.fromArray(S, out, o + L), f1.add(x)).max(0f);
-      if (sqrt) {
-        v0 = v0.sqrt();
-        v1 = v1.sqrt();
+      if (finish == Finish.SCALED) {
+        for (int j = 0; j < width; j += L) {
+          FloatVector.fromArray(S, out, o + j).mul(FloatVector.fromArray(S, cf, co + j).mul(x)).intoArray(out, o + j);
+        }
+      } else {
+        FloatVector m2 = FloatVector.broadcast(S, -2f);
+        boolean sqrt = finish == Finish.L2;
+        for (int j = 0; j < width; j += L) {
+          FloatVector v = m2.fma(FloatVector.fromArray(S, out, o + j), FloatVector.fromArray(S, cf, co + j).add(x)).max(0f);
+          if (sqrt) {
+            v = v.sqrt();
+          }
+          v.intoArray(out, o + j);
+        }
       }
-      v0.intoArray(out, o);
-      v1.intoArray(out, o + L);
     }
   }
 

@@ -61,13 +61,13 @@ public interface VectorKernels {
 
   /**
    * Packs rows {@code [row0, row0 + count)} of the row-major {@code src} (row length {@code dim})
-   * into {@code dst} from offset 0, in panels of {@code w} rows, zero padding the last panel.
+   * into {@code dst} from {@code dstOff}, in panels of {@code w} rows, zero padding the last panel.
    * Memory-bound and identical for every backend, hence a static method.
    */
-  static void pack(float[] src, int dim, int row0, int count, int w, float[] dst) {
+  static void pack(float[] src, int dim, int row0, int count, int w, float[] dst, int dstOff) {
     int panels = (count + w - 1) / w;
     for (int p = 0; p < panels; p++) {
-      int base = p * w * dim;
+      int base = dstOff + p * w * dim;
       int rowsHere = Math.min(w, count - p * w);
       for (int r = 0; r < rowsHere; r++) {
         int s = (row0 + p * w + r) * dim;

@@ -86,8 +86,8 @@ class VectorKernelsTest {
         Arrays.fill(right, 1e30f);
         float[] pl = new float[VectorKernels.packedLength(rows, dim, mr)];
         float[] pr = new float[VectorKernels.packedLength(cols, dim, nr)];
-        VectorKernels.pack(a, dim, 0, rows, mr, pl);
-        VectorKernels.pack(b, dim, 0, cols, nr, pr);
+        VectorKernels.pack(a, dim, 0, rows, mr, pl, 0);
+        VectorKernels.pack(b, dim, 0, cols, nr, pr, 0);
         System.arraycopy(pl, 0, left, mr * dim, pl.length);
         System.arraycopy(pr, 0, right, nr * dim, pr.length);
         float[] rf = new float[rows + 2];
