@@ -21,6 +21,7 @@ final class SimilarityEngine {
   private static final int SELF_BLOCK = 192;
   /** Largest packed right operand made in one piece (16 MiB); larger ones are packed per chunk. */
   private static final long PREPACK_FLOATS = 1L << 22;
+  private static final int TRANSPOSE_TILE = 16;
   /** Below this many flops a call runs on the calling thread: handing work over costs more. */
   private static final long SERIAL_FLOPS = 1L << 22;
 
@@ -220,13 +221,22 @@ final class SimilarityEngine {
     };
   }
 
-  /** Copies the block at (r0, c0) to its mirror image at (c0, r0): writes run along rows. */
+  /**
+   * Copies the block at (r0, c0) to its mirror image at (c0, r0), in 16 x 16 tiles: a column walk
+   * over a whole block would touch one page per row (rows are n floats apart) and thrash the TLB.
+   */
   private static void transposeInto(float[] out, int n, int r0, int c0, int rows, int cols) {
-    for (int j = 0; j < cols; j++) {
-      int dst = (c0 + j) * n + r0;
-      int src = r0 * n + c0 + j;
-      for (int i = 0; i < rows; i++) {
-        out[dst + i] = out[src + i * n];
+    for (int i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
+      int i1 = Math.min(rows, i0 + TRANSPOSE_TILE);
+      for (int j0 = 0; j0 < cols; j0 += TRANSPOSE_TILE) {
+        int j1 = Math.min(cols, j0 + TRANSPOSE_TILE);
+        for (int j = j0; j < j1; j++) {
+          int dst = (c0 + j) * n + r0;
+          int src = r0 * n + c0 + j;
+          for (int i = i0; i < i1; i++) {
+            out[dst + i] = out[src + i * n];
+          }
+        }
       }
     }
   }
