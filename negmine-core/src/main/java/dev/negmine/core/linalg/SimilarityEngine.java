@@ -19,8 +19,10 @@ final class SimilarityEngine {
   static final int MAX_BLOCK_COLS = 4096;
   /** Side of the square blocks of a self matrix (rounded to whole tiles). */
   private static final int SELF_BLOCK = 192;
-  /** Largest packed right operand made in one piece (16 MiB); larger ones are packed per chunk. */
-  private static final long PREPACK_FLOATS = 1L << 22;
+  /** Largest packed right operand made in one piece (64 MiB); larger ones are packed per chunk. */
+  private static final long PREPACK_FLOATS = 1L << 24;
+  /** Fewest rows per task when each task packs its own chunks of the right operand. */
+  private static final int MIN_ROWS_PER_PACK = 96;
   private static final int TRANSPOSE_TILE = 16;
   /** Below this many flops a call runs on the calling thread: handing work over costs more. */
   private static final long SERIAL_FLOPS = 1L << 22;
@@ -126,12 +128,15 @@ final class SimilarityEngine {
     int nr = kernels.tileCols();
     long flops = (long) n * m * dim;
     int threads = flops < SERIAL_FLOPS ? 1 : parallel.threads();
-    // Enough tasks to balance (4 per thread) without dropping below one tile of rows.
-    int perTask = Math.max(mr, Math.min(MAX_TASK_ROWS, roundUp(ceilDiv(n, 4 * threads), mr)));
+    boolean prepack = (long) roundUp(m, nr) * dim <= PREPACK_FLOATS;
+    // Enough tasks to balance (4 per thread) without dropping below one tile of rows. A task that
+    // packs its own chunks of b pays ~1 ns per packed float, so it gets enough rows to amortise it.
+    int minRows = prepack ? mr : roundUp(MIN_ROWS_PER_PACK, mr);
+    int perTask = Math.max(minRows, Math.min(MAX_TASK_ROWS, roundUp(ceilDiv(n, 4 * threads), mr)));
     int tasks = ceilDiv(n, perTask);
     // b is packed once up front unless its packed copy would be large (a million-row corpus):
     // then each task packs the chunk it is about to score, keeping memory at a few blocks.
-    float[] shared = (long) roundUp(m, nr) * dim <= PREPACK_FLOATS ? packAll(b, nr, flops) : null;
+    float[] shared = prepack ? packAll(b, nr, flops) : null;
     int chunk = Math.min(m, out == null
         ? MAX_BLOCK_COLS
         : shared != null ? m : Math.max(nr, (1 << 20) / Math.max(1, dim) / nr * nr));
