@@ -11,4 +11,5 @@ module dev.negmine.core {
   exports dev.negmine.core.mining;
   exports dev.negmine.core.io;
   exports dev.negmine.core.metrics;
+  exports dev.negmine.core.queue;
 }
