@@ -1,0 +1,53 @@
+package dev.negmine.cli;
+
+import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.linalg.Similarities;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/** Timing loop and seeded data shared by the {@code bench} subcommands. */
+final class BenchTiming {
+  private BenchTiming() {}
+
+  record Stats(double median, double min, int runs) {}
+
+  static Stats measure(double minTime, Supplier<Object> task) {
+    long warmEnd = System.nanoTime() + (long) (Math.max(0.2, minTime / 2) * 1e9);
+    int warm = 0;
+    Object sink = null;
+    while (warm < 3 || System.nanoTime() < warmEnd) {
+      sink = task.get();
+      warm++;
+    }
+    List<Double> ms = new ArrayList<>();
+    long end = System.nanoTime() + (long) (minTime * 1e9);
+    while (ms.size() < 5 || (System.nanoTime() < end && ms.size() < 200)) {
+      long t0 = System.nanoTime();
+      sink = task.get();
+      ms.add((System.nanoTime() - t0) / 1e6);
+    }
+    if (sink == null) {
+      throw new IllegalStateException("benchmark produced nothing");
+    }
+    double[] a = ms.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(a);
+    double median = a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    return new Stats(median, a[0], a.length);
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+
+  static FloatMatrix randomUnit(int rows, int dim, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] d = new float[rows * dim];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) r.nextGaussian();
+    }
+    return Similarities.normalizeRows(FloatMatrix.of(rows, dim, d));
+  }
+}
