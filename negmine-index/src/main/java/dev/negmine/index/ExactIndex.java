@@ -1,0 +1,70 @@
+package dev.negmine.index;
+
+import dev.negmine.core.linalg.Distance;
+import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.linalg.Similarities;
+import dev.negmine.core.linalg.TopK;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+
+/** Brute-force search through the core's streamed top-k kernel; the recall oracle for HNSW. */
+final class ExactIndex implements VectorIndex {
+  private final FloatMatrix corpus;
+  private final long[] ids;
+  private final Distance distance;
+  private final Map<String, Object> provenance;
+
+  ExactIndex(FloatMatrix corpus, long[] ids, Distance distance) {
+    this.corpus = corpus;
+    this.ids = ids;
+    this.distance = distance;
+    this.provenance = Collections.unmodifiableMap(
+        VectorIndexes.baseProvenance("exact", distance, corpus.rows(), corpus.cols()));
+  }
+
+  @Override
+  public String kind() {
+    return "exact";
+  }
+
+  @Override
+  public int size() {
+    return corpus.rows();
+  }
+
+  @Override
+  public int dimension() {
+    return corpus.cols();
+  }
+
+  @Override
+  public Distance distance() {
+    return distance;
+  }
+
+  @Override
+  public long[] ids() {
+    return ids;
+  }
+
+  @Override
+  public FloatMatrix vectors() {
+    return corpus;
+  }
+
+  @Override
+  public TopK search(FloatMatrix queries, int k) {
+    return Similarities.topK(queries, corpus, distance, k);
+  }
+
+  @Override
+  public Duration buildTime() {
+    return Duration.ZERO;
+  }
+
+  @Override
+  public Map<String, Object> provenance() {
+    return provenance;
+  }
+}
