@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure kernel and miner speed on seeded random data.",
-    subcommands = {BenchCommand.MinersBench.class, QueueBench.class})
+    subcommands = {BenchCommand.MinersBench.class, QueueBench.class, OfflineBench.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
