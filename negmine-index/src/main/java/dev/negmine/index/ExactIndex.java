@@ -2,6 +2,7 @@ package dev.negmine.index;
 
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.linalg.PairFilter;
 import dev.negmine.core.linalg.Similarities;
 import dev.negmine.core.linalg.TopK;
 import java.time.Duration;
@@ -54,8 +55,8 @@ final class ExactIndex implements VectorIndex {
   }
 
   @Override
-  public TopK search(FloatMatrix queries, int k) {
-    return Similarities.topK(queries, corpus, distance, k);
+  public TopK search(FloatMatrix queries, int k, PairFilter filter) {
+    return Similarities.topK(queries, corpus, distance, k, filter);
   }
 
   @Override

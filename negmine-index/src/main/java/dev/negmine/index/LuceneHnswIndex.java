@@ -2,6 +2,8 @@ package dev.negmine.index;
 
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.linalg.PairFilter;
+import org.apache.lucene.util.Bits;
 import dev.negmine.core.linalg.Similarities;
 import dev.negmine.core.linalg.TopK;
 import java.io.IOException;
@@ -97,8 +99,9 @@ final class LuceneHnswIndex implements VectorIndex {
       OnHeapHnswGraph empty = HnswGraphBuilder.create(supplier, params.m(), params.efConstruction(), params.seed(), n).getGraph();
       ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("negmine-hnsw-build"));
       try {
+        // Lucene 10.x argument order: (executor, workers, scorers, M, beamWidth, graph, initialised nodes)
         graph = new HnswConcurrentMergeBuilder(new TaskExecutor(pool), threads, supplier,
-            params.efConstruction(), params.m(), empty, null).build(n);
+            params.m(), params.efConstruction(), empty, null).build(n);
       } finally {
         pool.shutdown();
       }
@@ -160,7 +163,7 @@ final class LuceneHnswIndex implements VectorIndex {
   }
 
   @Override
-  public TopK search(FloatMatrix queries, int k) {
+  public TopK search(FloatMatrix queries, int k, PairFilter filter) {
     if (k < 0) {
       throw new IllegalArgumentException("k must be >= 0, got " + k);
     }
@@ -174,7 +177,7 @@ final class LuceneHnswIndex implements VectorIndex {
     FloatMatrix q = distance == Distance.COSINE ? Similarities.normalizeRows(queries) : queries;
     int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), nq / 16));
     if (threads == 1 || kk == 0) {
-      searchRange(q, queries, 0, nq, kk, idx, sc);
+      searchRange(q, queries, 0, nq, kk, idx, sc, filter);
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("negmine-hnsw-search"));
       try {
@@ -183,7 +186,7 @@ final class LuceneHnswIndex implements VectorIndex {
         for (int t = 0; t < threads; t++) {
           int from = t * per;
           int to = Math.min(nq, from + per);
-          parts.add(pool.submit(() -> searchRange(q, queries, from, to, kk, idx, sc)));
+          parts.add(pool.submit(() -> searchRange(q, queries, from, to, kk, idx, sc, filter)));
         }
         for (Future<?> f : parts) {
           f.get();
@@ -201,12 +204,14 @@ final class LuceneHnswIndex implements VectorIndex {
   }
 
   /** Searches queries [from, to): each query gets its own Lucene scorer and searcher state. */
-  private void searchRange(FloatMatrix q, FloatMatrix original, int from, int to, int k, int[] idx, float[] sc) {
+  private void searchRange(FloatMatrix q, FloatMatrix original, int from, int to, int k, int[] idx, float[] sc,
+      PairFilter filter) {
     try {
       int beam = Math.max(k, params.ef());
       for (int i = from; i < to; i++) {
         RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(similarity, values, q.row(i));
-        KnnCollector c = HnswGraphSearcher.search(scorer, beam, graph, null, Integer.MAX_VALUE);
+        Bits accept = filter == null ? null : new QueryBits(filter, i, corpus.rows());
+        KnnCollector c = HnswGraphSearcher.search(scorer, beam, graph, accept, Integer.MAX_VALUE);
         ScoreDoc[] docs = c.topDocs().scoreDocs;
         int m = docs.length;
         int[] rows = new int[m];
@@ -219,6 +224,14 @@ final class LuceneHnswIndex implements VectorIndex {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lucene's view of a {@link PairFilter} for one query. */
+  private record QueryBits(PairFilter filter, int query, int length) implements Bits {
+    @Override
+    public boolean get(int index) {
+      return filter.accept(query, index);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.negmine.index;
 
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.linalg.PairFilter;
 import dev.negmine.core.linalg.TopK;
 import java.time.Duration;
 import java.util.Map;
@@ -36,7 +37,15 @@ public interface VectorIndex {
   FloatMatrix vectors();
 
   /** For each query row, its {@code k} best corpus rows ({@code k} clamped to the size). */
-  TopK search(FloatMatrix queries, int k);
+  default TopK search(FloatMatrix queries, int k) {
+    return search(queries, k, null);
+  }
+
+  /**
+   * As {@link #search(FloatMatrix, int)} over the pairs {@code filter} accepts (null: all). HNSW
+   * walks through rejected nodes but never returns them, so recall holds for selective filters.
+   */
+  TopK search(FloatMatrix queries, int k, PairFilter filter);
 
   /** Wall time the build took. */
   Duration buildTime();

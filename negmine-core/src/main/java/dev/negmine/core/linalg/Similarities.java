@@ -86,13 +86,26 @@ public final class Similarities {
     return topK(engine(), queries, keys, d, k);
   }
 
+  /**
+   * As {@link #topK(FloatMatrix, FloatMatrix, Distance, int)}, keeping only pairs {@code filter}
+   * accepts (it is asked only about pairs that would enter the current top k). A query with fewer
+   * than k accepted keys gets -1 / NaN in its remaining slots.
+   */
+  public static TopK topK(FloatMatrix queries, FloatMatrix keys, Distance d, int k, PairFilter filter) {
+    return topK(engine(), queries, keys, d, k, filter);
+  }
+
   static TopK topK(SimilarityEngine engine, FloatMatrix queries, FloatMatrix keys, Distance d, int k) {
+    return topK(engine, queries, keys, d, k, null);
+  }
+
+  static TopK topK(SimilarityEngine engine, FloatMatrix queries, FloatMatrix keys, Distance d, int k, PairFilter filter) {
     if (k < 0) {
       throw new IllegalArgumentException("k must be >= 0, got " + k);
     }
     SimilarityEngine.checkDims(queries, keys);
     int kk = Math.min(k, keys.rows());
-    TopKCollector c = new TopKCollector(queries.rows(), kk, d.isSimilarity());
+    TopKCollector c = new TopKCollector(queries.rows(), kk, d.isSimilarity(), filter);
     if (kk > 0) {
       engine.forEachBlock(queries, keys, d, c);
     }

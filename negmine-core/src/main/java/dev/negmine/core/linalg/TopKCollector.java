@@ -19,8 +19,15 @@ final class TopKCollector implements BlockVisitor {
   private final int[] size;
   private final int[] index;
   private final float[] key;
+  private final PairFilter filter;
 
   TopKCollector(int queries, int k, boolean similarity) {
+    this(queries, k, similarity, null);
+  }
+
+  /** With a filter, only accepted (query, key) pairs compete; null accepts every pair. */
+  TopKCollector(int queries, int k, boolean similarity, PairFilter filter) {
+    this.filter = filter;
     this.k = k;
     this.similarity = similarity;
     this.size = new int[queries];
@@ -41,6 +48,9 @@ final class TopKCollector implements BlockVisitor {
       int o = (r - rowStart) * w;
       for (int j = 0; j < w; j++) {
         float v = similarity ? -block[o + j] : block[o + j];
+        if (filter != null && (v < worst || sz < k) && !filter.accept(r, colStart + j)) {
+          continue;
+        }
         if (v < worst || (sz < k && v == v)) {
           if (sz < k) {
             siftUp(base, sz, v, colStart + j);
