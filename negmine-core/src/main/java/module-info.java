@@ -12,4 +12,5 @@ module dev.negmine.core {
   exports dev.negmine.core.io;
   exports dev.negmine.core.metrics;
   exports dev.negmine.core.queue;
+  exports dev.negmine.core.pool;
 }
