@@ -6,6 +6,7 @@
 module dev.negmine.index {
   requires transitive dev.negmine.core;
   requires org.apache.lucene.core;
+  requires java.logging;
 
   exports dev.negmine.index;
 }
