@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "Train embedding models with hard negative mining.",
     subcommands = {
       MineBatchCommand.class,
+      MineCommand.class,
+      PoolCommand.class,
       EvalCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,128 @@
+package dev.negmine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.negmine.core.io.Npy;
+import dev.negmine.core.pool.CandidatePool;
+import dev.negmine.core.pool.PoolFiles;
+import dev.negmine.index.SyntheticCorpus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** negmine mine / pool inspect / pool export / bench queue|offline end to end. */
+class OfflineCliTest {
+  @TempDir Path dir;
+
+  private Path[] corpus() throws IOException {
+    SyntheticCorpus c = SyntheticCorpus.clustered(300, 8, 6, 0.2, 5);
+    Path e = dir.resolve("e.npy");
+    Path l = dir.resolve("l.npy");
+    Npy.write(e, c.vectors());
+    Npy.writeLongs(l, c.labels(), c.labels().length);
+    return new Path[] {e, l};
+  }
+
+  @Test
+  void mineInspectExport() throws IOException {
+    Path[] in = corpus();
+    Path pool = dir.resolve("pool");
+    CliTest.Outcome o = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--top", "10", "--index", "hnsw", "--margin-absolute", "0.02", "--ttl", "2h", "--out", pool.toString(), "--json");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("\"recall\""), o.out());
+    CandidatePool p = PoolFiles.read(pool);
+    assertEquals(Duration.ofHours(2), Duration.between(p.manifest().createdAt(), p.manifest().expiresAt()));
+    for (int a = 0; a < p.anchors(); a++) {
+      for (int r = 0; r < p.count(a); r++) {
+        assertTrue(p.candidateLabel(a, r) != p.anchorLabel(a));
+        assertTrue(p.candidateScore(a, r) < p.positiveScore(a) - 0.02f);
+      }
+    }
+    assertTrue(((String) p.manifest().source().get("embeddings_sha256")).matches("[0-9a-f]{64}"));
+
+    InstantSource old = PoolCommand.clock;
+    try {
+      PoolCommand.clock = InstantSource.fixed(p.manifest().createdAt().plus(Duration.ofHours(3)));
+      CliTest.Outcome inspect = CliTest.run("pool", "inspect", pool.toString(), "--json");
+      assertEquals(0, inspect.code(), inspect.err());
+      assertTrue(inspect.out().contains("\"expired\": true"), inspect.out());
+      assertTrue(inspect.out().contains("\"p50\""), inspect.out());
+      assertTrue(inspect.out().contains("\"candidates_per_class\""), inspect.out());
+    } finally {
+      PoolCommand.clock = old;
+    }
+
+    CliTest.Outcome trip = CliTest.run("pool", "export", pool.toString(), "--format", "triplet", "--negatives", "2");
+    assertEquals(0, trip.code(), trip.err());
+    String first = trip.out().lines().findFirst().orElseThrow();
+    assertTrue(first.matches("\\{\"anchor\": \\d+, \"positive\": \\d+, \"negative\": \\d+\\}"), first);
+
+    CliTest.Outcome nt = CliTest.run("pool", "export", pool.toString(), "--format", "n-tuple", "--negatives", "3");
+    assertEquals(0, nt.code(), nt.err());
+    List<String> lines = nt.out().lines().toList();
+    assertTrue(lines.get(0).contains("\"negative_3\"") && !lines.get(0).contains("\"negative_4\""), lines.get(0));
+
+    Path npy = dir.resolve("t.npy");
+    assertEquals(0, CliTest.run("pool", "export", pool.toString(), "--format", "npy", "--out", npy.toString()).code());
+    assertEquals(3, Npy.readHeader(npy).shape()[1]);
+    assertEquals(p.candidates(), Npy.readHeader(npy).shape()[0]);
+  }
+
+  @Test
+  void exactAndHnswPoolsAgreeOnAnEasyCorpus() throws IOException {
+    Path[] in = corpus();
+    assertEquals(0, CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(), "--top", "5",
+        "--index", "exact", "--out", dir.resolve("x").toString()).code());
+    CandidatePool x = PoolFiles.read(dir.resolve("x"));
+    assertEquals(1.0, x.manifest().recall());
+    assertEquals("exact", x.manifest().index().get("kind"));
+  }
+
+  @Test
+  void badInputIsOneLineExitTwo() throws IOException {
+    Path[] in = corpus();
+    Path pool = dir.resolve("pool");
+    assertEquals(0, CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(), "--top", "3",
+        "--out", pool.toString()).code());
+    byte[] bin = Files.readAllBytes(pool.resolve("pool.bin"));
+    bin[bin.length - 1] ^= 0x55;
+    Files.write(pool.resolve("pool.bin"), bin);
+    CliTest.Outcome bad = CliTest.run("pool", "inspect", pool.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("checksum") && bad.err().strip().lines().count() == 1, bad.err());
+
+    CliTest.Outcome model = CliTest.run("mine", "--model", "runs/x", "--out", dir.resolve("p2").toString());
+    assertEquals(2, model.code());
+    assertTrue(model.err().contains("not yet supported"), model.err());
+
+    CliTest.Outcome ttl = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--ttl", "soon", "--out", dir.resolve("p3").toString());
+    assertEquals(2, ttl.code());
+    assertTrue(ttl.err().contains("--ttl"), ttl.err());
+
+    CliTest.Outcome both = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--margin-absolute", "0.1", "--margin-relative", "0.1", "--out", dir.resolve("p4").toString());
+    assertEquals(2, both.code());
+  }
+
+  @Test
+  void benchQueueAndOfflineJson() {
+    CliTest.Outcome q = CliTest.run("bench", "queue", "--queue", "2048", "--batch", "64", "--dim", "16",
+        "--min-time", "0.05", "--json");
+    assertEquals(0, q.code(), q.err());
+    for (String key : List.of("\"kernel_ms\"", "\"mining_ms\"", "\"ratio\"", "\"negatives_per_ms\"")) {
+      assertTrue(q.out().contains(key), q.out());
+    }
+    CliTest.Outcome off = CliTest.run("bench", "offline", "--corpus", "2000", "--dim", "16", "--top", "20",
+        "--queries", "50", "--clusters", "20", "--json");
+    assertEquals(0, off.code(), off.err());
+    assertTrue(off.out().contains("\"recall\"") && off.out().contains("\"queries_per_s\""), off.out());
+  }
+}
