@@ -127,7 +127,7 @@ public final class BenchCommand implements Runnable {
     private record Stats(double median, double min, int runs) {}
 
     private Stats measure(Supplier<Object> task) {
-      long warmEnd = System.nanoTime() + (long) (Math.max(0.2, minTime / 2) * 1e9);
+      long warmEnd = System.nanoTime() + (long) (Math.max(0.5, minTime / 2) * 1e9);
       int warm = 0;
       Object sink = null;
       while (warm < 3 || System.nanoTime() < warmEnd) {
