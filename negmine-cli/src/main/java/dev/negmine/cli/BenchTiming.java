@@ -15,7 +15,7 @@ final class BenchTiming {
   record Stats(double median, double min, int runs) {}
 
   static Stats measure(double minTime, Supplier<Object> task) {
-    long warmEnd = System.nanoTime() + (long) (Math.max(0.2, minTime / 2) * 1e9);
+    long warmEnd = System.nanoTime() + (long) (Math.max(0.5, minTime / 2) * 1e9);
     int warm = 0;
     Object sink = null;
     while (warm < 3 || System.nanoTime() < warmEnd) {
