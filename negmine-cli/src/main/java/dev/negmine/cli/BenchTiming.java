@@ -50,4 +50,39 @@ final class BenchTiming {
     }
     return Similarities.normalizeRows(FloatMatrix.of(rows, dim, d));
   }
+
+  /**
+   * Times several cases in alternation (a, b, a, b, ...) after a warm-up of each, for at least
+   * {@code minTime} seconds per case and 5 runs; returns {median, min, runs} per case, in ms.
+   */
+  static double[][] measureAlternating(double minTime, Runnable... cases) {
+    long warmEnd = System.nanoTime() + (long) (Math.max(0.5, minTime / 2) * 1e9);
+    int warm = 0;
+    while (warm < 3 || System.nanoTime() < warmEnd) {
+      for (Runnable c : cases) {
+        c.run();
+      }
+      warm++;
+    }
+    List<List<Double>> ms = new ArrayList<>();
+    for (int i = 0; i < cases.length; i++) {
+      ms.add(new ArrayList<>());
+    }
+    long end = System.nanoTime() + (long) (minTime * cases.length * 1e9);
+    while (ms.get(0).size() < 5 || (System.nanoTime() < end && ms.get(0).size() < 200)) {
+      for (int i = 0; i < cases.length; i++) {
+        long t0 = System.nanoTime();
+        cases[i].run();
+        ms.get(i).add((System.nanoTime() - t0) / 1e6);
+      }
+    }
+    double[][] out = new double[cases.length][];
+    for (int i = 0; i < cases.length; i++) {
+      double[] a = ms.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+      Arrays.sort(a);
+      double median = a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+      out[i] = new double[] {median, a[0], a.length};
+    }
+    return out;
+  }
 }
