@@ -13,4 +13,5 @@ module dev.negmine.core {
   exports dev.negmine.core.metrics;
   exports dev.negmine.core.queue;
   exports dev.negmine.core.pool;
+  exports dev.negmine.core.mixer;
 }
