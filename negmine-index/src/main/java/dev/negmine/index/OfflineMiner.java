@@ -152,6 +152,26 @@ public final class OfflineMiner {
         Arrays.copyOf(offsets, anchors + 1), candIds, candLabels, Arrays.copyOf(scores, w));
   }
 
+  /**
+   * Scores (anchor id, candidate id) pairs with the vectors of {@code current} (the latest
+   * embeddings), for {@link dev.negmine.core.pool.Staleness} when a pool is refreshed; NaN for an
+   * unknown id. Thread-safe.
+   */
+  public static dev.negmine.core.pool.Staleness.PairScorer pairScorer(VectorIndex current) {
+    long[] ids = current.ids();
+    Map<Long, Integer> row = new HashMap<>(ids.length * 2);
+    for (int i = 0; i < ids.length; i++) {
+      row.putIfAbsent(ids[i], i);
+    }
+    FloatMatrix v = current.vectors();
+    Distance d = current.distance();
+    return (anchor, candidate) -> {
+      Integer a = row.get(anchor);
+      Integer c = row.get(candidate);
+      return a == null || c == null ? Float.NaN : Similarities.score(v, a, v, c, d);
+    };
+  }
+
   /** Per row, its closest same-label row with another id (exact, one label group at a time). */
   private static void positives(FloatMatrix v, long[] labels, long[] ids, Distance d, int[] positive, float[] score) {
     Map<Long, int[]> groups = new HashMap<>();
