@@ -121,8 +121,8 @@ public final class StandIns {
         double s = 0;
         for (int k = 0; k < d; k++) s += x[i * d + k] * x[j * d + k];
         int bits = Float.floatToIntBits((float) -s);
-        bits = bits < 0 ? ~bits ^ Integer.MIN_VALUE : bits;
-        keys[o++] = ((long) (bits ^ Integer.MIN_VALUE) << 32) | j;
+        bits ^= (bits >> 31) & 0x7fffffff;
+        keys[o++] = ((long) bits << 32) | j;
       }
       java.util.Arrays.sort(keys);
       int[] order = new int[n - 1];
