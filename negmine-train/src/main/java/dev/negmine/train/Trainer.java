@@ -205,10 +205,11 @@ public final class Trainer implements AutoCloseable {
 
   /** Embeds raw features (the preprocessing is applied here), without gradients. */
   public FloatMatrix embed(FloatMatrix raw) {
-    return embed(block, manager, store, preprocessing.apply(raw), config.encoder().embeddingSize());
+    return embedWith(block, manager, store, preprocessing.apply(raw), config.encoder().embeddingSize());
   }
 
-  static FloatMatrix embed(Block block, NDManager manager, ParameterStore store, FloatMatrix x, int dim) {
+  /** Embeds preprocessed features with {@code block}, without gradients, in chunks. */
+  public static FloatMatrix embedWith(Block block, NDManager manager, ParameterStore store, FloatMatrix x, int dim) {
     float[] out = new float[x.rows() * dim];
     for (int s = 0; s < x.rows(); s += EMBED_CHUNK) {
       int e = Math.min(x.rows(), s + EMBED_CHUNK);
