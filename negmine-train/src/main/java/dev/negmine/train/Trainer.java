@@ -167,16 +167,18 @@ public final class Trainer implements AutoCloseable {
       float lossValue;
       FloatMatrix emb;
       Triplets mined;
+      MiningBatch scores;
       try (GradientCollector gc = engine.newGradientCollector()) {
         NDArray e = block.forward(store, new NDList(input), true).singletonOrThrow();
         emb = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), e.toFloatArray());
-        mined = miner.mine(MiningBatch.self(emb, labels, null, mc), step);
+        scores = MiningBatch.self(emb, labels, null, mc);
+        mined = miner.mine(scores, step);
         NDArray l = loss.compute(e, labels, mined);
         lossValue = l.getFloat();
         gc.backward(l);
       }
       adam.step();
-      stats = monitor.measure(step, epoch, phase.miner(), lossValue, phase.margin(), emb, labels, mined);
+      stats = monitor.measure(step, epoch, phase.miner(), lossValue, phase.margin(), emb, scores, mined);
       scope.suppressNotUsedWarning();
     }
     advance();

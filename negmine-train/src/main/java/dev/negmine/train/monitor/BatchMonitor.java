@@ -2,6 +2,7 @@ package dev.negmine.train.monitor;
 
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.mining.Miner;
+import dev.negmine.core.mining.MiningBatch;
 import dev.negmine.core.mining.Triplets;
 
 /**
@@ -18,11 +19,12 @@ public final class BatchMonitor {
 
   /**
    * @param emb B x d L2-normalised embeddings
+   * @param scores the batch's score matrix as the active miner saw it (shared, not recomputed)
    * @param mined the tuples the active miner returned for this batch
    */
   public BatchStats measure(long step, int epoch, String miner, double loss, double margin,
-      FloatMatrix emb, long[] labels, Triplets mined) {
-    Triplets hard = batchHard.mine(emb, labels, null);
+      FloatMatrix emb, MiningBatch scores, Triplets mined) {
+    Triplets hard = batchHard.mine(scores, step);
     double hardest = 0;
     for (int r = 0; r < hard.size(); r++) {
       hardest += Math.max(0, tripletGap(emb, hard.anchor(r), hard.positive(r), hard.negative(r)) + margin);
