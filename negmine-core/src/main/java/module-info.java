@@ -9,4 +9,6 @@ module dev.negmine.core {
 
   exports dev.negmine.core.linalg;
   exports dev.negmine.core.mining;
+  exports dev.negmine.core.io;
+  exports dev.negmine.core.metrics;
 }

@@ -1,5 +1,8 @@
 package dev.negmine.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,19 +12,67 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "negmine 0.1.0",
     description = "Train embedding models with hard negative mining.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      MineBatchCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
+  /** Exit code for bad input (files, flags): a one-line message, no stack trace. */
+  public static final int EXIT_BAD_INPUT = 2;
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 bad input). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::handle);
+    return cl.execute(args);
   }
 
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /**
+   * Turns exceptions into one line on stderr. Bad input (our {@link UserInputException}, a
+   * malformed file, an invalid argument) exits 2; anything else is an internal error, exit 1, with
+   * the stack trace only when NEGMINE_DEBUG is set.
+   */
+  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+    boolean debug = System.getenv("NEGMINE_DEBUG") != null;
+    if (t instanceof UserInputException || t instanceof IllegalArgumentException || t instanceof IOException) {
+      err.println("negmine " + cl.getCommandName() + ": " + oneLine(t));
+      if (debug) {
+        t.printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_BAD_INPUT;
+    }
+    err.println("negmine " + cl.getCommandName() + ": internal error: " + oneLine(t)
+        + (debug ? "" : " (set NEGMINE_DEBUG=1 for the stack trace)"));
+    if (debug) {
+      t.printStackTrace(err);
+    }
+    err.flush();
+    return 1;
+  }
+
+  private static String oneLine(Throwable t) {
+    String m = t.getMessage();
+    if (m == null || m.isBlank()) {
+      m = t.getClass().getSimpleName();
+    } else if (t instanceof java.nio.file.NoSuchFileException) {
+      m = m + ": no such file";
+    } else if (t instanceof java.nio.file.AccessDeniedException) {
+      m = m + ": permission denied";
+    }
+    return m.replace('\n', ' ');
   }
 }

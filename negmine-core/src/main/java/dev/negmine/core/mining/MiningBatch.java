@@ -15,6 +15,8 @@ import dev.negmine.core.linalg.Similarities;
  * @param refLabels R reference labels
  * @param refIds R reference ids, or null
  * @param self true when the references are the queries themselves (Q == R, same order)
+ * @param dimension the embeddings' dimension when known, else 0 (only {@code distance-weighted}
+ *     needs it: its weights are the density of distances on the unit sphere of that dimension)
  */
 public record MiningBatch(
     FloatMatrix scores,
@@ -23,9 +25,19 @@ public record MiningBatch(
     long[] ids,
     long[] refLabels,
     long[] refIds,
-    boolean self) {
+    boolean self,
+    int dimension) {
+
+  /** A batch whose embedding dimension is unknown. */
+  public MiningBatch(
+      FloatMatrix scores, Distance distance, long[] labels, long[] ids, long[] refLabels, long[] refIds, boolean self) {
+    this(scores, distance, labels, ids, refLabels, refIds, self, 0);
+  }
 
   public MiningBatch {
+    if (dimension < 0) {
+      throw new IllegalArgumentException("dimension must be >= 0 (0 = unknown), got " + dimension);
+    }
     if (scores == null || distance == null || labels == null || refLabels == null) {
       throw new IllegalArgumentException("scores, distance, labels and refLabels must be set");
     }
@@ -56,12 +68,18 @@ public record MiningBatch(
       checkRows("ids", ids.length, embeddings.rows());
     }
     FloatMatrix e = prepare(embeddings, config);
-    return new MiningBatch(Similarities.selfMatrix(e, config.distance()), config.distance(), labels, ids, labels, ids, true);
+    return new MiningBatch(Similarities.selfMatrix(e, config.distance()), config.distance(),
+        labels, ids, labels, ids, true, embeddings.cols());
   }
 
   /** A precomputed square score matrix of a batch against itself. */
   public static MiningBatch selfScores(FloatMatrix scores, Distance distance, long[] labels, long[] ids) {
     return new MiningBatch(scores, distance, labels, ids, labels, ids, true);
+  }
+
+  /** As {@link #selfScores(FloatMatrix, Distance, long[], long[])}, recording the embedding dimension. */
+  public static MiningBatch selfScores(FloatMatrix scores, Distance distance, long[] labels, long[] ids, int dimension) {
+    return new MiningBatch(scores, distance, labels, ids, labels, ids, true, dimension);
   }
 
   /**
@@ -76,7 +94,7 @@ public record MiningBatch(
     FloatMatrix q = prepare(queries, config);
     FloatMatrix r = prepare(references, config);
     return new MiningBatch(Similarities.matrix(q, r, config.distance()), config.distance(),
-        labels, ids, refLabels, refIds, false);
+        labels, ids, refLabels, refIds, false, queries.cols());
   }
 
   /** Number of queries (anchors). */

@@ -1,0 +1,82 @@
+package dev.negmine.cli;
+
+import dev.negmine.core.linalg.Distance;
+import dev.negmine.core.metrics.RetrievalConfig;
+import dev.negmine.core.metrics.RetrievalMetrics;
+import dev.negmine.core.metrics.RetrievalResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code negmine eval}: leave-one-out retrieval metrics of a set of embeddings. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Retrieval metrics with pytorch-metric-learning's definitions: every item queries all",
+      "others (itself excluded); precision@1, recall@k, R-precision, MAP@R, MRR.",
+      "Items whose label no other item has are skipped as queries."
+    })
+final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--embeddings", required = true, paramLabel = "E.npy", description = "Float embeddings, shape (N, d).")
+  Path embeddings;
+
+  @Option(names = "--labels", required = true, paramLabel = "L.npy", description = "Integer labels, shape (N).")
+  Path labels;
+
+  @Option(names = "--distance", defaultValue = "cosine", paramLabel = "cosine|l2|dot|squared-l2",
+      description = "Neighbour ranking (default ${DEFAULT-VALUE}).")
+  String distance;
+
+  @Option(names = "--recall-k", split = ",", defaultValue = "1,2,4,8", paramLabel = "K",
+      description = "Cut-offs for recall@k (default ${DEFAULT-VALUE}).")
+  List<Integer> recallK;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Distance dist;
+    try {
+      dist = Distance.parse(distance);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--distance: " + e.getMessage());
+    }
+    for (int k : recallK) {
+      if (k < 1) {
+        throw new UserInputException("--recall-k values must be >= 1, got " + k);
+      }
+    }
+    MineBatchCommand.Batch b = MineBatchCommand.Batch.load(embeddings, labels, null, dist, false);
+    if (b.embeddings().rows() < 2) {
+      throw new UserInputException(embeddings + ": need at least 2 items to evaluate, got " + b.embeddings().rows());
+    }
+    RetrievalConfig config = RetrievalConfig.defaults().withDistance(dist)
+        .withRecallKs(recallK.stream().mapToInt(Integer::intValue).toArray());
+    RetrievalResult r = RetrievalMetrics.evaluate(b.embeddings(), b.labels(), config);
+    print(r, json);
+    return 0;
+  }
+
+  /** Prints a result as JSON or as an aligned table. */
+  static void print(RetrievalResult r, boolean json) {
+    if (json) {
+      System.out.println(r.toJson());
+      return;
+    }
+    System.out.printf(Locale.ROOT, "items %d, queries %d (skipped %d), distance %s%n",
+        r.items(), r.queries(), r.skippedQueries(), r.distance().cliName());
+    System.out.printf(Locale.ROOT, "precision@1  %.4f%n", r.precisionAt1());
+    for (Map.Entry<Integer, Double> e : r.recallAtK().entrySet()) {
+      System.out.printf(Locale.ROOT, "recall@%-5d %.4f%n", e.getKey(), e.getValue());
+    }
+    System.out.printf(Locale.ROOT, "R-precision  %.4f%n", r.rPrecision());
+    System.out.printf(Locale.ROOT, "MAP@R        %.4f%n", r.mapAtR());
+    System.out.printf(Locale.ROOT, "MRR          %.4f%n", r.mrr());
+  }
+}
