@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
       MineBatchCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      dev.negmine.cli.train.TrainCommand.class,
+      dev.negmine.cli.train.EmbedCommand.class,
+      dev.negmine.cli.train.CompareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -15,7 +15,6 @@ import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
 import dev.negmine.train.monitor.BatchStats;
-import dev.negmine.train.standin.StandIns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -51,7 +50,7 @@ class TrainingRunTest {
 
   static TrainingRun.Builder run(Path dir, TrainConfig cfg, LabeledData train, LabeledData eval) {
     return TrainingRun.builder().dir(dir).config(cfg).train(train).eval(eval)
-        .miners(StandIns.MINERS).evaluator(StandIns::metrics);
+        .miners(TestSupport.MINERS).evaluator(TestSupport.METRICS);
   }
 
   @Test
