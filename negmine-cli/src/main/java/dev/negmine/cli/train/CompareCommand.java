@@ -35,7 +35,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--encoder", defaultValue = "cnn") String encoder;
   @Option(names = "--epochs", defaultValue = "" + TrainCommand.DEFAULT_EPOCHS) int epochs;
   @Option(names = "--batch", defaultValue = "160") int batch;
-  @Option(names = "--lr", defaultValue = "0.002") double lr;
+  @Option(names = "--lr", defaultValue = "0.003") double lr;
   @Option(names = "--out", description = "comparison directory (default runs/compare-TIMESTAMP)") Path out;
 
   @Override
@@ -57,7 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
     for (String r : recipes) {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
-            encoder, epochs, batch, 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.1, 0));
+            encoder, epochs, batch, 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();

@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalData;
   @Option(names = "--eval-labels", description = "labels .npy for .npy evaluation features")
   Path evalLabels;
-  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, semi-hard, batch-hard, all-triplets, random or infonce (default ${DEFAULT-VALUE})")
+  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random or infonce (default ${DEFAULT-VALUE})")
   String recipe;
   @Option(names = "--encoder", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE}; cnn needs 28x28-style images)")
   String encoder;
@@ -59,13 +59,13 @@ public final class TrainCommand implements Callable<Integer> {
   double margin;
   @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature (default ${DEFAULT-VALUE})")
   double temperature;
-  @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+  @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default ${DEFAULT-VALUE})")
   double lr;
   @Option(names = "--embedding-size", defaultValue = "64", description = "embedding dimension (default ${DEFAULT-VALUE})")
   int embeddingSize;
   @Option(names = "--seed", defaultValue = "1", description = "seed of everything (default ${DEFAULT-VALUE})")
   long seed;
-  @Option(names = "--val-fraction", defaultValue = "0.1", description = "held-out validation fraction without --eval-data (default ${DEFAULT-VALUE})")
+  @Option(names = "--val-fraction", defaultValue = "0.05", description = "held-out validation fraction without --eval-data (default ${DEFAULT-VALUE})")
   double valFraction;
   @Option(names = "--checkpoint-every", defaultValue = "0", description = "also checkpoint every N steps (checkpoints are always written at epoch ends)")
   int checkpointEvery;
