@@ -27,8 +27,12 @@ import picocli.CommandLine.Option;
     description = {"Train an embedding model with online hard-negative mining.",
         "With no arguments: the facenet recipe on the bundled Fashion-MNIST test split, a small CNN."})
 public final class TrainCommand implements Callable<Integer> {
-  /** Channels of the default CNN's two conv stages (chosen for quality per CPU second). */
-  static final int[] CNN_CHANNELS = {8, 16};
+  /**
+   * Channels of the default CNN's two conv stages. Measured on Fashion-MNIST (facenet, 10 epochs,
+   * MAP@R / P@1 on 10k train-split items): 8/16 channels 0.705 / 0.854, 16/32 channels 0.725 /
+   * 0.865 for about 1.4x the step time.
+   */
+  static final int[] CNN_CHANNELS = {16, 32};
   static final int DEFAULT_EPOCHS = 10;
 
   @Option(names = "--data", description = "training data: a directory, an *images-idx3-ubyte[.gz] file, or a .npy (with --labels); default: bundled Fashion-MNIST t10k")

@@ -19,42 +19,31 @@ public final class BatchMonitor {
 
   /**
    * @param emb B x d L2-normalised embeddings
-   * @param scores the batch's score matrix as the active miner saw it (shared, not recomputed)
+   * @param scores the batch's L2 distance matrix as the active miner saw it (shared, not
+   *     recomputed); the hardest loss and the active fraction are read from it
    * @param mined the tuples the active miner returned for this batch
    */
   public BatchStats measure(long step, int epoch, String miner, double loss, double margin,
       FloatMatrix emb, MiningBatch scores, Triplets mined) {
+    if (scores.distance() != dev.negmine.core.linalg.Distance.L2) {
+      throw new IllegalArgumentException("the monitor reads L2 distances, got " + scores.distance());
+    }
     Triplets hard = batchHard.mine(scores, step);
+    FloatMatrix d = scores.scores();
     double hardest = 0;
     for (int r = 0; r < hard.size(); r++) {
-      hardest += Math.max(0, tripletGap(emb, hard.anchor(r), hard.positive(r), hard.negative(r)) + margin);
+      hardest += Math.max(0, d.get(hard.anchor(r), hard.positive(r)) - d.get(hard.anchor(r), hard.negative(r)) + margin);
     }
     hardest = hard.size() == 0 ? 0 : hardest / hard.size();
     int active = 0;
     for (int r = 0; r < mined.size(); r++) {
-      if (tripletGap(emb, mined.anchor(r), mined.positive(r), mined.negative(r)) + margin > 0) {
+      if (d.get(mined.anchor(r), mined.positive(r)) - d.get(mined.anchor(r), mined.negative(r)) + margin > 0) {
         active++;
       }
     }
     double activeFraction = mined.size() == 0 ? Double.NaN : (double) active / mined.size();
     return new BatchStats(step, epoch, miner, emb.rows(), loss, hardest, mined.size(), activeFraction,
         meanCosine(emb), effectiveRank(emb));
-  }
-
-  /** d(a,p) - d(a,n) in L2. */
-  static double tripletGap(FloatMatrix e, int a, int p, int n) {
-    return dist(e, a, p) - dist(e, a, n);
-  }
-
-  static double dist(FloatMatrix e, int i, int j) {
-    double s = 0;
-    int d = e.cols();
-    float[] x = e.data();
-    for (int k = 0; k < d; k++) {
-      double t = x[i * d + k] - x[j * d + k];
-      s += t * t;
-    }
-    return Math.sqrt(s);
   }
 
   /** Mean cosine over distinct pairs of L2-normalised rows: (|sum|^2 - B) / (B (B - 1)). */
