@@ -39,11 +39,8 @@ public final class BenchCommand implements Runnable {
   @Command(
       name = "miners",
       mixinStandardHelpOptions = true,
-      description = {
-        "Median time of the B x B similarity matrix alone and of every miner preset (similarity",
-        "included) on seeded random unit vectors with balanced classes, and the kernel's GFLOP/s",
-        "(2*B*B*d / time)."
-      })
+      description =
+        "Median time of the B x B similarity matrix alone and of every miner preset (similarity included) on seeded random unit vectors with balanced classes, and the kernel's GFLOP/s (2*B*B*d / time).")
   static final class MinersBench implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1024", description = "Batch size B (default ${DEFAULT-VALUE}).")
     int batch;
@@ -130,7 +127,7 @@ public final class BenchCommand implements Runnable {
     private record Stats(double median, double min, int runs) {}
 
     private Stats measure(Supplier<Object> task) {
-      long warmEnd = System.nanoTime() + (long) (Math.max(0.2, minTime / 2) * 1e9);
+      long warmEnd = System.nanoTime() + (long) (Math.max(0.5, minTime / 2) * 1e9);
       int warm = 0;
       Object sink = null;
       while (warm < 3 || System.nanoTime() < warmEnd) {

@@ -16,11 +16,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = {
-      "Retrieval metrics with pytorch-metric-learning's definitions: every item queries all",
-      "others (itself excluded); precision@1, recall@k, R-precision, MAP@R, MRR.",
-      "Items whose label no other item has are skipped as queries."
-    })
+    description =
+        "Retrieval metrics with pytorch-metric-learning's definitions: every item queries all others (itself excluded); precision@1, recall@k, R-precision, MAP@R, MRR. Items whose label no other item has are skipped as queries.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--embeddings", required = true, paramLabel = "E.npy", description = "Float embeddings, shape (N, d).")
   Path embeddings;

@@ -17,11 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "mine-batch",
     mixinStandardHelpOptions = true,
-    description = {
-      "Mine (anchor, positive, negative) rows from one batch of embeddings with a named miner.",
-      "Writes an int64 .npy of shape (T, 3). Distances are computed on L2-normalised embeddings",
-      "unless --no-normalize is given."
-    })
+    description =
+        "Mine (anchor, positive, negative) rows from one batch of embeddings with a named miner. Writes an int64 .npy of shape (T, 3). Distances are computed on L2-normalised embeddings unless --no-normalize is given.")
 final class MineBatchCommand implements Callable<Integer> {
   @Option(names = "--embeddings", required = true, paramLabel = "E.npy", description = "Float embeddings, shape (B, d).")
   Path embeddings;

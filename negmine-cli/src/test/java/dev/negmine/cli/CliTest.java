@@ -86,7 +86,7 @@ class CliTest {
     Outcome o = run("eval", "--embeddings", SMALL.resolve("emb.npy").toString(),
         "--labels", SMALL.resolve("labels.npy").toString(), "--json");
     assertEquals(0, o.code(), o.err());
-    for (String key : List.of("precision_at_1", "map_at_r", "r_precision", "mrr")) {
+    for (String key : List.of("precision_at_1", "mean_average_precision_at_r", "r_precision", "mean_reciprocal_rank")) {
       assertTrue(o.out().contains(key), "missing " + key + " in " + o.out());
     }
   }

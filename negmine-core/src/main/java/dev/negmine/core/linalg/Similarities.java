@@ -1,54 +1,126 @@
 package dev.negmine.core.linalg;
 
+import dev.negmine.core.internal.vector.VectorKernels;
+import dev.negmine.core.internal.vector.VectorizationProvider;
+
 /**
- * Similarity and distance matrices between the rows of two matrices.
+ * Similarity and distance matrices between the rows of two matrices, and reductions over them.
  *
- * <p>Thread-safe and stateless. Placeholder reference implementation (scalar, single-threaded);
- * the blocked, vectorised, multithreaded version replaces the bodies without changing signatures.
+ * <p>Thread-safe and stateless. Scores are computed from dot products and per-row norms:
+ * {@code DOT = a.b}, {@code COSINE = a.b / (|a| |b|)}, {@code SQUARED_L2 = max(0, |a|^2 + |b|^2 -
+ * 2 a.b)}, {@code L2 = sqrt(SQUARED_L2)}, in float arithmetic (sums in a backend-defined order, so
+ * the last bits may differ between backends). Work is blocked for the caches, vectorised through
+ * the backend named by {@link #backend()}, and spread over a library-private pool with one thread
+ * per processor (the calling thread works too); small problems run on the calling thread.
+ *
+ * <p>Cosine throws {@link IllegalArgumentException} naming the first zero-norm row.
  */
 public final class Similarities {
+  private static final class Default {
+    static final SimilarityEngine ENGINE =
+        new SimilarityEngine(VectorizationProvider.get(), Parallel.shared());
+  }
+
   private Similarities() {}
+
+  private static SimilarityEngine engine() {
+    return Default.ENGINE;
+  }
 
   /** {@code scores[i][j] = d(a_i, b_j)}, an a.rows() x b.rows() matrix. */
   public static FloatMatrix matrix(FloatMatrix a, FloatMatrix b, Distance d) {
-    checkDims(a, b);
+    SimilarityEngine.checkDims(a, b);
     FloatMatrix out = FloatMatrix.zeros(a.rows(), b.rows());
-    forEachBlock(a, b, d, (r0, r1, c0, c1, block) -> {
-      int w = c1 - c0;
-      for (int i = r0; i < r1; i++) {
-        System.arraycopy(block, (i - r0) * w, out.data(), i * b.rows() + c0, w);
-      }
-    });
+    engine().matrix(a, b, d, out.data());
     return out;
   }
 
-  /** The a.rows() x a.rows() matrix of a against itself. */
-  public static FloatMatrix selfMatrix(FloatMatrix a, Distance d) {
-    return matrix(a, a, d);
+  /**
+   * Like {@link #matrix(FloatMatrix, FloatMatrix, Distance)} but writes into {@code out} (shape
+   * a.rows() x b.rows(), overwritten), so a training loop can reuse one buffer per step.
+   */
+  public static void matrix(FloatMatrix a, FloatMatrix b, Distance d, FloatMatrix out) {
+    SimilarityEngine.checkDims(a, b);
+    checkOut(out, a.rows(), b.rows());
+    engine().matrix(a, b, d, out.data());
   }
 
-  /** Streams the score matrix block by block; see {@link BlockVisitor} for the contract. */
+  /**
+   * The a.rows() x a.rows() matrix of a against itself. It is exactly symmetric (one triangle of
+   * blocks is computed and mirrored), and its diagonal is exactly 0 for L2 and squared L2 and
+   * exactly 1 for cosine; for dot it holds the computed squared norms. Off the diagonal it equals
+   * {@code matrix(a, a, d)} up to rounding.
+   */
+  public static FloatMatrix selfMatrix(FloatMatrix a, Distance d) {
+    FloatMatrix out = FloatMatrix.zeros(a.rows(), a.rows());
+    engine().selfMatrix(a, d, out.data());
+    return out;
+  }
+
+  /** Like {@link #selfMatrix(FloatMatrix, Distance)} but writes into {@code out} (overwritten). */
+  public static void selfMatrix(FloatMatrix a, Distance d, FloatMatrix out) {
+    checkOut(out, a.rows(), a.rows());
+    engine().selfMatrix(a, d, out.data());
+  }
+
+  /**
+   * Streams the score matrix block by block; see {@link BlockVisitor} for the contract. Blocks are
+   * at most 256 rows by 4096 columns and each array passed has exactly (rows x cols) entries, so
+   * memory stays bounded (a few blocks per thread) however many columns {@code b} has. Blocks of
+   * different row ranges are visited concurrently from the library's threads and the caller's, so
+   * the visitor must be safe for that; this method returns after the last visit. An exception from
+   * the visitor stops the remaining blocks and is rethrown here.
+   */
   public static void forEachBlock(FloatMatrix a, FloatMatrix b, Distance d, BlockVisitor visitor) {
-    checkDims(a, b);
-    int n = a.cols();
-    float[] an = norms(a);
-    float[] bn = norms(b);
-    int cols = b.rows();
-    int blockRows = 64;
-    for (int r0 = 0; r0 < a.rows(); r0 += blockRows) {
-      int r1 = Math.min(a.rows(), r0 + blockRows);
-      float[] block = new float[(r1 - r0) * cols];
-      for (int i = r0; i < r1; i++) {
-        for (int j = 0; j < cols; j++) {
-          double dot = 0;
-          for (int k = 0; k < n; k++) {
-            dot += a.data()[i * n + k] * b.data()[j * n + k];
-          }
-          block[(i - r0) * cols + j] = finish(d, (float) dot, an[i], bn[j]);
-        }
-      }
-      visitor.accept(r0, r1, 0, cols, block);
+    engine().forEachBlock(a, b, d, visitor);
+  }
+
+  /**
+   * For each query row, the {@code k} closest key rows under {@code d}, best first, ties to the
+   * lowest key index; memory is O(queries x k) plus the streamed blocks, so keys may number in the
+   * millions. {@code k} larger than keys.rows() is clamped to keys.rows().
+   *
+   * @throws IllegalArgumentException if {@code k < 0} or the dimensions differ
+   */
+  public static TopK topK(FloatMatrix queries, FloatMatrix keys, Distance d, int k) {
+    return topK(engine(), queries, keys, d, k);
+  }
+
+  static TopK topK(SimilarityEngine engine, FloatMatrix queries, FloatMatrix keys, Distance d, int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("k must be >= 0, got " + k);
     }
+    SimilarityEngine.checkDims(queries, keys);
+    int kk = Math.min(k, keys.rows());
+    TopKCollector c = new TopKCollector(queries.rows(), kk, d.isSimilarity());
+    if (kk > 0) {
+      engine.forEachBlock(queries, keys, d, c);
+    }
+    return c.result();
+  }
+
+  /**
+   * The score of one pair of rows. L2 kinds are computed from the difference directly, so they can
+   * differ in the last bits from the matrix methods, which expand the square.
+   */
+  public static float score(FloatMatrix a, int i, FloatMatrix b, int j, Distance d) {
+    SimilarityEngine.checkDims(a, b);
+    VectorKernels k = engine().kernels();
+    int n = a.cols();
+    return switch (d) {
+      case DOT -> k.dot(a.data(), a.offset(i), b.data(), b.offset(j), n);
+      case SQUARED_L2 -> k.squaredDistance(a.data(), a.offset(i), b.data(), b.offset(j), n);
+      case L2 -> (float) Math.sqrt(k.squaredDistance(a.data(), a.offset(i), b.data(), b.offset(j), n));
+      case COSINE -> {
+        float na = k.sumOfSquares(a.data(), a.offset(i), n);
+        float nb = k.sumOfSquares(b.data(), b.offset(j), n);
+        if (na == 0f || nb == 0f) {
+          throw new IllegalArgumentException(
+              "row " + (na == 0f ? i : j) + " has zero norm; cosine is undefined");
+        }
+        yield (float) (k.dot(a.data(), a.offset(i), b.data(), b.offset(j), n) / Math.sqrt((double) na * nb));
+      }
+    };
   }
 
   /** A new matrix whose rows are the rows of {@code a} divided by their L2 norm. */
@@ -64,49 +136,39 @@ public final class Similarities {
    * @throws IllegalArgumentException naming the first row whose norm is zero or not finite
    */
   public static void normalizeRowsInPlace(FloatMatrix a) {
+    VectorKernels k = engine().kernels();
     float[] nr = norms(a);
     for (int i = 0; i < a.rows(); i++) {
       if (!(nr[i] > 0) || !Float.isFinite(nr[i])) {
         throw new IllegalArgumentException("row " + i + " has norm " + nr[i] + " and cannot be normalised");
       }
-      float inv = 1f / nr[i];
-      for (int k = 0; k < a.cols(); k++) {
-        a.data()[i * a.cols() + k] *= inv;
-      }
+    }
+    for (int i = 0; i < a.rows(); i++) {
+      k.scale(a.data(), a.offset(i), a.cols(), 1f / nr[i]);
     }
   }
 
   /** L2 norm of every row. */
   public static float[] norms(FloatMatrix a) {
+    VectorKernels k = engine().kernels();
     float[] out = new float[a.rows()];
     for (int i = 0; i < a.rows(); i++) {
-      double s = 0;
-      for (int k = 0; k < a.cols(); k++) {
-        float v = a.data()[i * a.cols() + k];
-        s += v * v;
-      }
-      out[i] = (float) Math.sqrt(s);
+      out[i] = (float) Math.sqrt(k.sumOfSquares(a.data(), a.offset(i), a.cols()));
     }
     return out;
   }
 
-  /** Name of the vector backend that runs the kernels, for provenance and logs. */
+  /**
+   * Name of the vector backend that runs the kernels ({@code panama} or {@code scalar}), for
+   * provenance and logs. The first call makes the choice and logs it (see {@code negmine.vector}).
+   */
   public static String backend() {
-    return "scalar";
+    return engine().kernels().name();
   }
 
-  private static float finish(Distance d, float dot, float na, float nb) {
-    return switch (d) {
-      case DOT -> dot;
-      case COSINE -> dot / (na * nb);
-      case SQUARED_L2 -> Math.max(0f, na * na + nb * nb - 2f * dot);
-      case L2 -> (float) Math.sqrt(Math.max(0f, na * na + nb * nb - 2f * dot));
-    };
-  }
-
-  private static void checkDims(FloatMatrix a, FloatMatrix b) {
-    if (a.cols() != b.cols()) {
-      throw new IllegalArgumentException("dimension mismatch: " + a.cols() + " vs " + b.cols());
+  private static void checkOut(FloatMatrix out, int rows, int cols) {
+    if (out.rows() != rows || out.cols() != cols) {
+      throw new IllegalArgumentException("output is " + out.rows() + "x" + out.cols() + ", expected " + rows + "x" + cols);
     }
   }
 }

@@ -1,0 +1,255 @@
+package dev.negmine.core.internal.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API with the preferred species. The only class of the library that
+ * imports {@code jdk.incubator.vector}; {@link VectorizationProvider} loads it reflectively so that
+ * the library still links when the incubator module is absent.
+ *
+ * <p>The block kernel is an outer-product micro-kernel: a {@value #MR} x {@code 2L} tile of sums
+ * ({@code L} lanes) lives in 12 vector registers; per dimension it loads two vectors of the right
+ * panel, broadcasts {@value #MR} values of the left panel and issues 12 FMAs. 12 accumulators plus
+ * 3 operands fit the 16 registers of AVX2 and hide the FMA latency on two FMA ports.
+ */
+final class PanamaKernels implements VectorKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final int MR = 6;
+  private static final int NR = 2 * L;
+  /** Packed right-operand floats per column chunk: 512 KiB, a quarter of this machine's L2. */
+  private static final int L2_FLOATS = 1 << 17;
+
+  /** Lanes of the preferred species; the provider refuses Panama below 4. */
+  static int lanes() {
+    return L;
+  }
+
+  @Override
+  public String name() {
+    return "panama";
+  }
+
+  @Override
+  public String toString() {
+    return "panama (" + S.vectorBitSize() + "-bit, " + L + " float lanes, tile " + MR + "x" + NR + ")";
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = len - 2 * L; i <= bound; i += 2 * L) {
+      s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
+      s1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), s1);
+    }
+    for (int bound = len - L; i <= bound; i += L) {
+      s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
+    }
+    float s = sumLanes(s0.add(s1));
+    for (; i < len; i++) {
+      s = Math.fma(a[aOff + i], b[bOff + i], s);
+    }
+    return s;
+  }
+
+  @Override
+  public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int len) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = len - 2 * L; i <= bound; i += 2 * L) {
+      FloatVector t0 = FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i));
+      FloatVector t1 = FloatVector.fromArray(S, a, aOff + i + L).sub(FloatVector.fromArray(S, b, bOff + i + L));
+      s0 = t0.fma(t0, s0);
+      s1 = t1.fma(t1, s1);
+    }
+    for (int bound = len - L; i <= bound; i += L) {
+      FloatVector t0 = FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i));
+      s0 = t0.fma(t0, s0);
+    }
+    float s = sumLanes(s0.add(s1));
+    for (; i < len; i++) {
+      float t = a[aOff + i] - b[bOff + i];
+      s = Math.fma(t, t, s);
+    }
+    return s;
+  }
+
+  @Override
+  public float sumOfSquares(float[] a, int off, int len) {
+    FloatVector s0 = FloatVector.zero(S);
+    int i = 0;
+    for (int bound = len - L; i <= bound; i += L) {
+      FloatVector v = FloatVector.fromArray(S, a, off + i);
+      s0 = v.fma(v, s0);
+    }
+    float s = sumLanes(s0);
+    for (; i < len; i++) {
+      s = Math.fma(a[off + i], a[off + i], s);
+    }
+    return s;
+  }
+
+  /**
+   * Adds the lanes in lane order. {@code reduceLanes(ADD)} may associate differently once C2
+   * compiles it, which would make norms, and so every score, depend on JIT warm-up.
+   */
+  private static float sumLanes(FloatVector v) {
+    float[] t = new float[L];
+    v.intoArray(t, 0);
+    float s = 0f;
+    for (float x : t) {
+      s += x;
+    }
+    return s;
+  }
+
+  @Override
+  public void scale(float[] a, int off, int len, float factor) {
+    int i = 0;
+    for (int bound = len - L; i <= bound; i += L) {
+      FloatVector.fromArray(S, a, off + i).mul(factor).intoArray(a, off + i);
+    }
+    for (; i < len; i++) {
+      a[off + i] *= factor;
+    }
+  }
+
+  @Override
+  public int tileRows() {
+    return MR;
+  }
+
+  @Override
+  public int tileCols() {
+    return NR;
+  }
+
+  @Override
+  public void scoreBlock(
+      float[] left, int leftOff, int rows,
+      float[] right, int rightOff, int cols,
+      int dim, Finish finish,
+      float[] rowFactor, int rowOff, float[] colFactor, int colOff,
+      float[] out, int outOff, int ld) {
+    float[] edge = null;
+    // Columns in chunks whose packed panels stay in L2; within a chunk one left panel (MR rows, in
+    // L1) meets every right panel, so the tile rows are stored left to right, along the output
+    // rows. (The other order, one right panel against a column of tiles, stores with stride ld,
+    // which for power-of-two widths maps every row to the same L1 set.)
+    int chunk = Math.max(NR, L2_FLOATS / Math.max(1, dim) / NR * NR);
+    for (int jc = 0; jc < cols; jc += chunk) {
+      int jcEnd = Math.min(cols, jc + chunk);
+      int fullEnd = jc + (jcEnd - jc) / NR * NR;
+      for (int i0 = 0; i0 < rows; i0 += MR) {
+        int ap = leftOff + (i0 / MR) * MR * dim;
+        int ni = Math.min(MR, rows - i0);
+        if (ni == MR) {
+          for (int j0 = jc; j0 < fullEnd; j0 += NR) {
+            tile(left, ap, right, rightOff + (j0 / NR) * NR * dim, dim, out, outOff + i0 * ld + j0, ld);
+          }
+          if (finish != Finish.RAW) {
+            finishRows(finish, rowFactor, rowOff + i0, colFactor, colOff + jc, out, outOff + i0 * ld + jc, ld,
+                fullEnd - jc);
+          }
+        }
+        // Partial tiles (last rows, last columns) go through a scratch tile and the scalar finish.
+        for (int j0 = ni == MR ? fullEnd : jc; j0 < jcEnd; j0 += NR) {
+          if (edge == null) {
+            edge = new float[MR * NR];
+          }
+          tile(left, ap, right, rightOff + (j0 / NR) * NR * dim, dim, edge, 0, NR);
+          int nj = Math.min(NR, jcEnd - j0);
+          for (int r = 0; r < ni; r++) {
+            float rf = finish == Finish.RAW ? 0f : rowFactor[rowOff + i0 + r];
+            int o = outOff + (i0 + r) * ld + j0;
+            for (int c = 0; c < nj; c++) {
+              float cf = finish == Finish.RAW ? 0f : colFactor[colOff + j0 + c];
+              out[o + c] = finish.apply(edge[r * NR + c], rf, cf);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Finishes, in place, MR rows of {@code width} raw sums (a multiple of NR) starting at {@code
+   * o}. A separate pass over data still in L1, so that the micro-kernel stays small enough for C2
+   * to keep every vector in a register.
+   */
+  private static void finishRows(
+      Finish finish, float[] rf, int ro, float[] cf, int co, float[] out, int o, int ld, int width) {
+    for (int r = 0; r < MR; r++, o += ld) {
+      float x = rf[ro + r];
+      if (finish == Finish.SCALED) {
+        for (int j = 0; j < width; j += L) {
+          FloatVector.fromArray(S, out, o + j).mul(FloatVector.fromArray(S, cf, co + j).mul(x)).intoArray(out, o + j);
+        }
+      } else {
+        FloatVector m2 = FloatVector.broadcast(S, -2f);
+        boolean sqrt = finish == Finish.L2;
+        for (int j = 0; j < width; j += L) {
+          FloatVector v = m2.fma(FloatVector.fromArray(S, out, o + j), FloatVector.fromArray(S, cf, co + j).add(x)).max(0f);
+          if (sqrt) {
+            v = v.sqrt();
+          }
+          v.intoArray(out, o + j);
+        }
+      }
+    }
+  }
+
+  /** One MR x NR tile of raw sums over {@code dim}, stored row-major at {@code out[o]}. */
+  private static void tile(float[] a, int ap, float[] b, int bp, int dim, float[] out, int o, int ld) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    for (int k = 0, pa = ap, pb = bp; k < dim; k++, pa += MR, pb += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
+      FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+      FloatVector x = FloatVector.broadcast(S, a[pa]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[pa + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[pa + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[pa + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[pa + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[pa + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    c00.intoArray(out, o);
+    c01.intoArray(out, o + L);
+    c10.intoArray(out, o + ld);
+    c11.intoArray(out, o + ld + L);
+    c20.intoArray(out, o + 2 * ld);
+    c21.intoArray(out, o + 2 * ld + L);
+    c30.intoArray(out, o + 3 * ld);
+    c31.intoArray(out, o + 3 * ld + L);
+    c40.intoArray(out, o + 4 * ld);
+    c41.intoArray(out, o + 4 * ld + L);
+    c50.intoArray(out, o + 5 * ld);
+    c51.intoArray(out, o + 5 * ld + L);
+  }
+}

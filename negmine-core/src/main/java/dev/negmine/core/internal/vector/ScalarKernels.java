@@ -1,0 +1,94 @@
+package dev.negmine.core.internal.vector;
+
+/**
+ * Plain-loop kernels: the fallback when the Vector API is missing or unsuitable, and the
+ * reference the Panama kernels are tested against.
+ */
+final class ScalarKernels implements VectorKernels {
+  private static final int TILE = 4;
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    float s = 0f;
+    for (int i = 0; i < len; i++) {
+      s = Math.fma(a[aOff + i], b[bOff + i], s);
+    }
+    return s;
+  }
+
+  @Override
+  public float squaredDistance(float[] a, int aOff, float[] b, int bOff, int len) {
+    float s = 0f;
+    for (int i = 0; i < len; i++) {
+      float t = a[aOff + i] - b[bOff + i];
+      s = Math.fma(t, t, s);
+    }
+    return s;
+  }
+
+  @Override
+  public float sumOfSquares(float[] a, int off, int len) {
+    float s = 0f;
+    for (int i = 0; i < len; i++) {
+      s = Math.fma(a[off + i], a[off + i], s);
+    }
+    return s;
+  }
+
+  @Override
+  public void scale(float[] a, int off, int len, float factor) {
+    for (int i = 0; i < len; i++) {
+      a[off + i] *= factor;
+    }
+  }
+
+  @Override
+  public int tileRows() {
+    return TILE;
+  }
+
+  @Override
+  public int tileCols() {
+    return TILE;
+  }
+
+  @Override
+  public void scoreBlock(
+      float[] left, int leftOff, int rows,
+      float[] right, int rightOff, int cols,
+      int dim, Finish finish,
+      float[] rowFactor, int rowOff, float[] colFactor, int colOff,
+      float[] out, int outOff, int ld) {
+    float[] acc = new float[TILE * TILE];
+    for (int i0 = 0; i0 < rows; i0 += TILE) {
+      int ap = leftOff + (i0 / TILE) * TILE * dim;
+      int ni = Math.min(TILE, rows - i0);
+      for (int j0 = 0; j0 < cols; j0 += TILE) {
+        int bp = rightOff + (j0 / TILE) * TILE * dim;
+        int nj = Math.min(TILE, cols - j0);
+        java.util.Arrays.fill(acc, 0f);
+        for (int k = 0; k < dim; k++) {
+          for (int r = 0; r < TILE; r++) {
+            float av = left[ap + k * TILE + r];
+            for (int c = 0; c < TILE; c++) {
+              acc[r * TILE + c] = Math.fma(av, right[bp + k * TILE + c], acc[r * TILE + c]);
+            }
+          }
+        }
+        for (int r = 0; r < ni; r++) {
+          float rf = finish == Finish.RAW ? 0f : rowFactor[rowOff + i0 + r];
+          int o = outOff + (i0 + r) * ld + j0;
+          for (int c = 0; c < nj; c++) {
+            float cf = finish == Finish.RAW ? 0f : colFactor[colOff + j0 + c];
+            out[o + c] = finish.apply(acc[r * TILE + c], rf, cf);
+          }
+        }
+      }
+    }
+  }
+}
