@@ -110,7 +110,8 @@ public final class TrainCommand implements Callable<Integer> {
       opts.save(dir);
     }
     PrintStream err = System.err;
-    ProgressListener progress = new ProgressListener(!noProgress, err);
+    // a redrawn bar only makes sense on a terminal; elsewhere (logs, CI) one line per epoch
+    ProgressListener progress = new ProgressListener(!noProgress && System.console() != null, !noProgress, err);
     RunSummary summary = TrainingRun.builder().dir(dir).config(job.config()).train(job.train()).eval(job.eval())
         .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR)
         .listener(progress).resume(resume != null).stopOnCollapse(stopOnCollapse)
@@ -166,16 +167,21 @@ public final class TrainCommand implements Callable<Integer> {
   /** Progress bar on stderr: step, loss, hardest loss, active fraction, ETA. */
   static final class ProgressListener implements RunListener {
     private final boolean show;
+    private final boolean epochLines;
     private final PrintStream err;
     private ProgressBar bar;
+    private long total;
+    private BatchStats last;
 
-    ProgressListener(boolean show, PrintStream err) {
+    ProgressListener(boolean show, boolean epochLines, PrintStream err) {
       this.show = show;
+      this.epochLines = epochLines && !show;
       this.err = err;
     }
 
     @Override
     public void onStart(long startStep, long totalSteps) {
+      total = totalSteps;
       if (show) {
         bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps).startsFrom(startStep, java.time.Duration.ZERO)
             .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer(err))
@@ -185,9 +191,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void onStep(BatchStats s) {
+      last = s;
       if (bar != null) {
         bar.stepTo(s.step() + 1);
         bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f hard %.3f active %.2f", s.loss(), s.hardestLoss(), s.activeFraction()));
+      }
+    }
+
+    @Override
+    public void onEval(int epoch, long step, Map<String, Double> metrics) {
+      if (epochLines && last != null) {
+        err.printf(Locale.ROOT, "epoch %d  step %d/%d  loss %.4f  hardest %.4f  active %.2f  %s%n", epoch, step, total,
+            last.loss(), last.hardestLoss(), last.activeFraction(), format(metrics));
       }
     }
 
