@@ -131,4 +131,19 @@ class TrainingRunTest {
     assertNull(s.collapse());
     assertTrue(s.finalMetrics().get("p_at_1") > s.baselineMetrics().get("p_at_1") - 0.05);
   }
+
+  @Test
+  void everyLossAndRecipeTrainsEndToEnd(@TempDir Path tmp) throws Exception {
+    LabeledData train = blobs(4, 48, 16, 1.0, 1);
+    LabeledData eval = blobs(4, 20, 16, 1.0, 1);
+    String[][] cases = {{"facenet", "triplet"}, {"facenet-bh", "triplet"}, {"all-triplets", "soft-triplet"},
+        {"semi-hard", "contrastive"}, {"infonce", "infonce"}, {"random", "triplet"}};
+    for (String[] c : cases) {
+      TrainConfig cfg = new TrainConfig(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {32}, 8),
+          Recipes.curriculum(c[0], 3, 32, 0.2, null), c[1], Reduction.ACTIVE_MEAN, 0.1, 0.003, 8, 7);
+      RunSummary s = run(tmp.resolve(c[0] + "-" + c[1]), cfg, train, eval).build().run();
+      double p1 = s.finalMetrics().get("p_at_1");
+      assertTrue(p1 > 0.5, c[0] + "/" + c[1] + " learned nothing: P@1 " + p1);
+    }
+  }
 }
