@@ -77,12 +77,13 @@ public final class CompareCommand implements Callable<Integer> {
       results.computeIfAbsent(o.recipe(), k -> new ArrayList<>()).add(s);
     }
     Path html = writeReport(dir, results);
-    System.out.printf("%-14s %8s %8s %8s %10s%n", "recipe", "MAP@R", "sd", "P@1", "loop s");
+    System.out.printf("%-14s %8s %8s %8s %10s %10s%n", "recipe", "MAP@R", "sd", "P@1", "loop s", "collapsed");
     for (var e : results.entrySet()) {
       double[] map = stats(e.getValue(), "map_at_r");
       double[] p1 = stats(e.getValue(), "p_at_1");
-      System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %8.4f %10.1f%n", e.getKey(), map[0], map[1], p1[0],
-          e.getValue().stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0));
+      System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %8.4f %10.1f %10s%n", e.getKey(), map[0], map[1], p1[0],
+          e.getValue().stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
+          e.getValue().stream().filter(x -> x.collapse() != null).count() + "/" + e.getValue().size());
     }
     System.out.println("report: " + html.toAbsolutePath());
     return TrainSupport.OK;
@@ -114,16 +115,17 @@ public final class CompareCommand implements Callable<Integer> {
         + "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{border:1px solid #ccc;padding:4px 8px}"
         + "table{border-collapse:collapse}</style></head><body><h1>Recipe comparison</h1>");
     h.append("<table><tr><th>recipe</th><th>seeds</th><th>MAP@R mean</th><th>sd</th><th>P@1 mean</th><th>sd</th>"
-        + "<th>raw MAP@R</th><th>raw P@1</th><th>loop s</th><th>runs</th></tr>");
+        + "<th>raw MAP@R</th><th>raw P@1</th><th>loop s</th><th>collapsed</th><th>runs</th></tr>");
     for (String r : names) {
       List<RunSummary> runs = results.get(r);
       double[] map = stats(runs, "map_at_r");
       double[] p1 = stats(runs, "p_at_1");
       RunSummary first = runs.get(0);
       h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
-              + "<td>%.4f</td><td>%.4f</td><td>%.1f</td><td>", ReportWriter.esc(r), runs.size(), map[0], map[1], p1[0], p1[1],
-          first.baselineMetrics().get("map_at_r"), first.baselineMetrics().get("p_at_1"),
-          runs.stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0)));
+              + "<td>%.4f</td><td>%.4f</td><td>%.1f</td><td>%d of %d</td><td>", ReportWriter.esc(r), runs.size(), map[0], map[1],
+          p1[0], p1[1], first.baselineMetrics().get("map_at_r"), first.baselineMetrics().get("p_at_1"),
+          runs.stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
+          runs.stream().filter(x -> x.collapse() != null).count(), runs.size()));
       for (RunSummary s : runs) {
         String name = s.runDir().getFileName().toString();
         h.append("<a href=\"").append(name).append("/report.html\">").append(name).append("</a> ");

@@ -104,4 +104,19 @@ class TrainCommandTest {
     assertBadInput(run("embed", "--model", run.toString(), "--data", wrong.toString(), "--labels", y.toString(),
         "--out", emb.toString()), "reads 8 features");
   }
+
+  @Test
+  void compareWritesOneReportOverRecipesAndSeeds(@TempDir Path tmp) throws Exception {
+    Path x = tmp.resolve("x.npy");
+    Path y = tmp.resolve("y.npy");
+    blobs(x, y, 128, 8, 3);
+    Path out = tmp.resolve("cmp");
+    Result r = run("compare", "--recipes", "facenet,random", "--seeds", "2", "--data", x.toString(), "--labels", y.toString(),
+        "--encoder", "mlp", "--epochs", "2", "--batch", "32", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("facenet") && r.out().contains("random"), r.out());
+    assertTrue(Files.exists(out.resolve("compare.html")));
+    assertTrue(Files.exists(out.resolve("compare.png")));
+    assertTrue(Files.exists(out.resolve("random-seed2").resolve("report.html")));
+  }
 }
