@@ -3,6 +3,7 @@ package dev.negmine.cli;
 import dev.negmine.core.io.Npy;
 import dev.negmine.core.io.Validation;
 import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.linalg.Similarities;
 import dev.negmine.core.mining.Triplets;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,14 +37,9 @@ final class CliIo {
   }
 
   static void requireNonZeroRows(FloatMatrix m, Path file, String why) {
-    float[] d = m.data();
-    int c = m.cols();
-    for (int i = 0; i < m.rows(); i++) {
-      double s = 0;
-      for (int k = 0; k < c; k++) {
-        s += d[i * c + k] * d[i * c + k];
-      }
-      if (s == 0) {
+    float[] norms = Similarities.norms(m);
+    for (int i = 0; i < norms.length; i++) {
+      if (norms[i] == 0) {
         throw new UserInputException(file + ": row " + i + " is a zero vector; " + why);
       }
     }

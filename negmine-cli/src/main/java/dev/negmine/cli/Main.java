@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
       PoolCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      dev.negmine.cli.train.TrainCommand.class,
+      dev.negmine.cli.train.EmbedCommand.class,
+      dev.negmine.cli.train.CompareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,144 @@
+package dev.negmine.cli.train;
+
+import dev.negmine.train.run.RunListener;
+import dev.negmine.train.run.RunSummary;
+import dev.negmine.train.run.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.BitmapEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code negmine compare}: trains several recipes on the same data and seeds; one comparison report. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = "Train each recipe on the same data and seeds and write one comparison report.")
+public final class CompareCommand implements Callable<Integer> {
+  @Option(names = "--recipes", defaultValue = "facenet,batch-hard,random", split = ",", description = "recipes (default ${DEFAULT-VALUE})")
+  List<String> recipes;
+  @Option(names = "--seeds", defaultValue = "1", description = "seeds per recipe: 1..N (default ${DEFAULT-VALUE})")
+  int seeds;
+  @Option(names = "--data") Path data;
+  @Option(names = "--labels") Path labels;
+  @Option(names = "--eval-data") Path evalData;
+  @Option(names = "--eval-labels") Path evalLabels;
+  @Option(names = "--encoder", defaultValue = "cnn") String encoder;
+  @Option(names = "--epochs", defaultValue = "" + TrainCommand.DEFAULT_EPOCHS) int epochs;
+  @Option(names = "--batch", defaultValue = "160") int batch;
+  @Option(names = "--lr", defaultValue = "0.003") double lr;
+  @Option(names = "--out", description = "comparison directory (default runs/compare-TIMESTAMP)") Path out;
+
+  @Override
+  public Integer call() {
+    TrainSupport.headless();
+    return TrainSupport.guard("compare", System.err, this::compare);
+  }
+
+  private int compare() throws IOException {
+    if (seeds < 1) {
+      throw new IllegalArgumentException("--seeds must be >= 1");
+    }
+    Path dir = out != null ? out : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    if (Files.exists(dir.resolve("compare.html"))) {
+      throw new IllegalArgumentException(dir + " already holds a comparison");
+    }
+    Map<String, List<RunSummary>> results = new LinkedHashMap<>();
+    List<TrainOptions> jobs = new ArrayList<>();
+    for (String r : recipes) {
+      for (int s = 1; s <= seeds; s++) {
+        jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
+            encoder, epochs, batch, 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0));
+      }
+    }
+    List<TrainCommand.Job> prepared = new ArrayList<>();
+    for (TrainOptions o : jobs) {
+      prepared.add(TrainCommand.prepare(o));
+    }
+    for (int i = 0; i < jobs.size(); i++) {
+      TrainOptions o = jobs.get(i);
+      TrainCommand.Job job = prepared.get(i);
+      Path runDir = dir.resolve(o.recipe() + "-seed" + o.seed());
+      o.save(runDir);
+      System.err.printf(Locale.ROOT, "[%d/%d] %s seed %d%n", i + 1, jobs.size(), o.recipe(), o.seed());
+      RunSummary s = TrainingRun.builder().dir(runDir).config(job.config()).train(job.train()).eval(job.eval())
+          .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR)
+          .listener(RunListener.NONE).build().run();
+      ReportWriter.write(runDir);
+      results.computeIfAbsent(o.recipe(), k -> new ArrayList<>()).add(s);
+    }
+    Path html = writeReport(dir, results);
+    System.out.printf("%-14s %8s %8s %8s %10s %10s%n", "recipe", "MAP@R", "sd", "P@1", "loop s", "collapsed");
+    for (var e : results.entrySet()) {
+      double[] map = stats(e.getValue(), "map_at_r");
+      double[] p1 = stats(e.getValue(), "p_at_1");
+      System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %8.4f %10.1f %10s%n", e.getKey(), map[0], map[1], p1[0],
+          e.getValue().stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
+          e.getValue().stream().filter(x -> x.collapse() != null).count() + "/" + e.getValue().size());
+    }
+    System.out.println("report: " + html.toAbsolutePath());
+    return TrainSupport.OK;
+  }
+
+  static double[] stats(List<RunSummary> runs, String metric) {
+    double[] v = runs.stream().mapToDouble(r -> r.finalMetrics().getOrDefault(metric, Double.NaN)).toArray();
+    double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+    double var = v.length < 2 ? 0 : java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1);
+    return new double[] {mean, Math.sqrt(var)};
+  }
+
+  private static Path writeReport(Path dir, Map<String, List<RunSummary>> results) throws IOException {
+    CategoryChart chart = new CategoryChartBuilder().width(820).height(400).title("Final metrics by recipe (mean over seeds)")
+        .xAxisTitle("recipe").build();
+    List<String> names = new ArrayList<>(results.keySet());
+    for (String metric : List.of("map_at_r", "p_at_1")) {
+      List<Double> means = new ArrayList<>();
+      List<Double> sds = new ArrayList<>();
+      for (String r : names) {
+        double[] s = stats(results.get(r), metric);
+        means.add(s[0]);
+        sds.add(s[1]);
+      }
+      chart.addSeries(metric, names, means, sds);
+    }
+    BitmapEncoder.saveBitmap(chart, dir.resolve("compare.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>negmine compare</title>"
+        + "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{border:1px solid #ccc;padding:4px 8px}"
+        + "table{border-collapse:collapse}</style></head><body><h1>Recipe comparison</h1>");
+    h.append("<table><tr><th>recipe</th><th>seeds</th><th>MAP@R mean</th><th>sd</th><th>P@1 mean</th><th>sd</th>"
+        + "<th>raw MAP@R</th><th>raw P@1</th><th>loop s</th><th>collapsed</th><th>runs</th></tr>");
+    for (String r : names) {
+      List<RunSummary> runs = results.get(r);
+      double[] map = stats(runs, "map_at_r");
+      double[] p1 = stats(runs, "p_at_1");
+      RunSummary first = runs.get(0);
+      h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
+              + "<td>%.4f</td><td>%.4f</td><td>%.1f</td><td>%d of %d</td><td>", ReportWriter.esc(r), runs.size(), map[0], map[1],
+          p1[0], p1[1], first.baselineMetrics().get("map_at_r"), first.baselineMetrics().get("p_at_1"),
+          runs.stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
+          runs.stream().filter(x -> x.collapse() != null).count(), runs.size()));
+      for (RunSummary s : runs) {
+        String name = s.runDir().getFileName().toString();
+        h.append("<a href=\"").append(name).append("/report.html\">").append(name).append("</a> ");
+      }
+      h.append("</td></tr>");
+    }
+    h.append("</table><p><img src=\"compare.png\" alt=\"comparison chart\"></p></body></html>\n");
+    Path html = dir.resolve("compare.html");
+    dev.negmine.train.run.RunFiles.writeString(html, h.toString());
+    return html;
+  }
+
+  private static String str(Path p) {
+    return p == null ? null : p.toString();
+  }
+}

@@ -1,0 +1,167 @@
+package dev.negmine.cli.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Writes {@code report.html} and its PNG charts from a run directory's {@code metrics.jsonl} and
+ * {@code summary.json}, so a resumed run's report covers the whole run. Headless (AWT is only used
+ * to rasterise charts).
+ */
+final class ReportWriter {
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+  /** Points per chart line; longer series are thinned by taking every k-th step. */
+  private static final int MAX_POINTS = 1500;
+
+  private ReportWriter() {}
+
+  /** Writes the report of run {@code dir}; returns the HTML path. */
+  static Path write(Path dir) throws IOException {
+    List<JsonObject> steps = new ArrayList<>();
+    List<JsonObject> evals = new ArrayList<>();
+    JsonObject baseline = null;
+    List<String> warnings = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonObject o = GSON.fromJson(line, JsonObject.class);
+      switch (o.get("type").getAsString()) {
+        case "step" -> steps.add(o);
+        case "eval" -> evals.add(o);
+        case "baseline" -> baseline = o.getAsJsonObject("metrics");
+        case "collapse" -> warnings.add(o.get("message").getAsString());
+        default -> { }
+      }
+    }
+    JsonObject summary = GSON.fromJson(Files.readString(dir.resolve("summary.json")), JsonObject.class);
+    List<String> charts = new ArrayList<>();
+    int stride = Math.max(1, steps.size() / MAX_POINTS);
+    charts.add(lineChart(dir, "loss", "Loss per step", "step", steps, stride, Map.of("loss", "training loss", "hardestLoss", "hardest (batch-hard) loss")));
+    charts.add(lineChart(dir, "active", "Active tuple fraction", "step", steps, stride, Map.of("activeFraction", "active fraction")));
+    charts.add(lineChart(dir, "geometry", "Batch geometry", "step", steps, stride, Map.of("meanCosine", "mean pairwise cosine")));
+    charts.add(lineChart(dir, "rank", "Effective rank of batch embeddings", "step", steps, stride, Map.of("effectiveRank", "effective rank")));
+    charts.add(evalChart(dir, evals, baseline));
+    String html = html(dir, summary, baseline, evals, charts, warnings);
+    Path out = dir.resolve("report.html");
+    dev.negmine.train.run.RunFiles.writeString(out, html);
+    return out;
+  }
+
+  private static String lineChart(Path dir, String name, String title, String xTitle, List<JsonObject> steps,
+      int stride, Map<String, String> series) throws IOException {
+    XYChart chart = new XYChartBuilder().width(820).height(360).title(title).xAxisTitle(xTitle).build();
+    chart.getStyler().setMarkerSize(0);
+    for (var e : new LinkedHashMap<>(series).entrySet()) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i += stride) {
+        JsonElement v = steps.get(i).get(e.getKey());
+        if (v != null && !v.isJsonNull() && Double.isFinite(v.getAsDouble())) {
+          x.add(steps.get(i).get("step").getAsDouble());
+          y.add(v.getAsDouble());
+        }
+      }
+      if (x.isEmpty()) {
+        x.add(0.0);
+        y.add(0.0);
+      }
+      chart.addSeries(e.getValue(), x, y).setMarker(SeriesMarkers.NONE);
+    }
+    return save(dir, name, chart);
+  }
+
+  private static String evalChart(Path dir, List<JsonObject> evals, JsonObject baseline) throws IOException {
+    XYChart chart = new XYChartBuilder().width(820).height(360).title("Evaluation per epoch vs raw features")
+        .xAxisTitle("epoch").build();
+    for (String metric : List.of("map_at_r", "p_at_1")) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (JsonObject e : evals) {
+        x.add(e.get("epoch").getAsDouble());
+        y.add(e.getAsJsonObject("metrics").get(metric).getAsDouble());
+      }
+      if (x.isEmpty()) {
+        continue;
+      }
+      chart.addSeries(metric, x, y);
+      if (baseline != null && baseline.has(metric)) {
+        double b = baseline.get(metric).getAsDouble();
+        XYSeries s = chart.addSeries(metric + " (raw features)", List.of(x.get(0), x.get(x.size() - 1)), List.of(b, b));
+        s.setMarker(SeriesMarkers.NONE);
+      }
+    }
+    if (chart.getSeriesMap().isEmpty()) {
+      chart.addSeries("none", new double[] {0}, new double[] {0});
+    }
+    return save(dir, "eval", chart);
+  }
+
+  static String save(Path dir, String name, XYChart chart) throws IOException {
+    BitmapEncoder.saveBitmap(chart, dir.resolve(name + ".png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    return name + ".png";
+  }
+
+  private static String html(Path dir, JsonObject summary, JsonObject baseline, List<JsonObject> evals,
+      List<String> charts, List<String> warnings) {
+    StringBuilder h = new StringBuilder();
+    h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>negmine run ")
+        .append(esc(dir.getFileName().toString())).append("</title><style>")
+        .append("body{font-family:sans-serif;max-width:900px;margin:2em auto;color:#222}")
+        .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+        .append("th{background:#f4f4f4}.warn{color:#a00;font-weight:bold}pre{background:#f8f8f8;padding:8px;overflow:auto}")
+        .append("</style></head><body>");
+    h.append("<h1>negmine training run ").append(esc(dir.getFileName().toString())).append("</h1>");
+    for (String w : warnings) {
+      h.append("<p class=\"warn\">Collapse warning: ").append(esc(w)).append("</p>");
+    }
+    h.append("<h2>Result</h2><table><tr><th>metric</th><th>trained</th><th>raw features</th></tr>");
+    JsonObject fin = summary.getAsJsonObject("final_metrics");
+    for (var e : fin.entrySet()) {
+      h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(fmt(e.getValue()))
+          .append("</td><td>").append(baseline != null && baseline.has(e.getKey()) ? fmt(baseline.get(e.getKey())) : "")
+          .append("</td></tr>");
+    }
+    h.append("</table>");
+    h.append(String.format(Locale.ROOT, "<p>%d epochs, %d steps; training loop %.1f s.</p>",
+        summary.get("epochs").getAsInt(), summary.get("steps").getAsLong(), summary.get("train_loop_seconds").getAsDouble()));
+    h.append("<h2>Charts</h2>");
+    for (String c : charts) {
+      h.append("<p><img src=\"").append(c).append("\" alt=\"").append(c).append("\"></p>");
+    }
+    h.append("<h2>Evaluation per epoch</h2><table><tr><th>epoch</th><th>step</th><th>MAP@R</th><th>P@1</th></tr>");
+    for (JsonObject e : evals) {
+      JsonObject m = e.getAsJsonObject("metrics");
+      h.append("<tr><td>").append(e.get("epoch").getAsInt()).append("</td><td>").append(e.get("step").getAsLong())
+          .append("</td><td>").append(fmt(m.get("map_at_r"))).append("</td><td>").append(fmt(m.get("p_at_1"))).append("</td></tr>");
+    }
+    h.append("</table>");
+    h.append("<h2>Configuration</h2><pre>").append(esc(GSON.toJson(summary.get("config")))).append("</pre>");
+    h.append("<h2>Provenance</h2><pre>").append(esc(GSON.toJson(summary.get("provenance")))).append("</pre>");
+    h.append("</body></html>\n");
+    return h.toString();
+  }
+
+  private static String fmt(JsonElement v) {
+    return v == null || v.isJsonNull() ? "" : String.format(Locale.ROOT, "%.4f", v.getAsDouble());
+  }
+
+  static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

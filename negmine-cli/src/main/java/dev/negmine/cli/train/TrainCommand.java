@@ -1,0 +1,228 @@
+package dev.negmine.cli.train;
+
+import dev.negmine.train.TrainConfig;
+import dev.negmine.train.data.DataSources;
+import dev.negmine.train.data.LabeledData;
+import dev.negmine.train.monitor.BatchStats;
+import dev.negmine.train.run.RunListener;
+import dev.negmine.train.run.RunSummary;
+import dev.negmine.train.run.TrainingRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code negmine train}: trains an embedding model and writes a run directory with a report. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train an embedding model with online hard-negative mining.",
+        "With no arguments: the facenet recipe on the bundled Fashion-MNIST test split, a small CNN."})
+public final class TrainCommand implements Callable<Integer> {
+  /**
+   * Channels of the default CNN's two conv stages. Measured on Fashion-MNIST (facenet, 10 epochs,
+   * MAP@R / P@1 on 10k train-split items): 8/16 channels 0.705 / 0.854, 16/32 channels 0.725 /
+   * 0.865 for about 1.4x the step time.
+   */
+  static final int[] CNN_CHANNELS = {16, 32};
+  static final int DEFAULT_EPOCHS = 10;
+
+  @Option(names = "--data", description = "training data: a directory, an *images-idx3-ubyte[.gz] file, or a .npy (with --labels); default: bundled Fashion-MNIST t10k")
+  Path data;
+  @Option(names = "--labels", description = "labels .npy for .npy training features")
+  Path labels;
+  @Option(names = "--eval-data", description = "evaluation data (same forms); default: a seeded validation split of --data")
+  Path evalData;
+  @Option(names = "--eval-labels", description = "labels .npy for .npy evaluation features")
+  Path evalLabels;
+  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random or infonce (default ${DEFAULT-VALUE})")
+  String recipe;
+  @Option(names = "--encoder", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE}; cnn needs 28x28-style images)")
+  String encoder;
+  @Option(names = "--epochs", defaultValue = "" + DEFAULT_EPOCHS, description = "epochs (default ${DEFAULT-VALUE})")
+  int epochs;
+  @Option(names = "--batch", defaultValue = "160", description = "base batch size (default ${DEFAULT-VALUE})")
+  int batch;
+  @Option(names = "--m-per-class", defaultValue = "16", description = "items per class in a batch; 0 = plain shuffling (default ${DEFAULT-VALUE})")
+  int mPerClass;
+  @Option(names = "--miner", description = "miner preset for every phase (overrides the recipe's)")
+  String miner;
+  @Option(names = "--loss", description = "triplet, soft-triplet, contrastive or infonce (default: the recipe's)")
+  String loss;
+  @Option(names = "--reduction", defaultValue = "active-mean", description = "active-mean (average over non-zero terms) or mean (over all terms)")
+  String reduction;
+  @Option(names = "--margin", defaultValue = "0.2", description = "triplet margin (default ${DEFAULT-VALUE})")
+  double margin;
+  @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature (default ${DEFAULT-VALUE})")
+  double temperature;
+  @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default ${DEFAULT-VALUE})")
+  double lr;
+  @Option(names = "--embedding-size", defaultValue = "64", description = "embedding dimension (default ${DEFAULT-VALUE})")
+  int embeddingSize;
+  @Option(names = "--seed", defaultValue = "1", description = "seed of everything (default ${DEFAULT-VALUE})")
+  long seed;
+  @Option(names = "--val-fraction", defaultValue = "0.05", description = "held-out validation fraction without --eval-data (default ${DEFAULT-VALUE})")
+  double valFraction;
+  @Option(names = "--checkpoint-every", defaultValue = "0", description = "also checkpoint every N steps (checkpoints are always written at epoch ends)")
+  int checkpointEvery;
+  @Option(names = "--out", description = "run directory (default runs/RECIPE-ENCODER-TIMESTAMP)")
+  Path out;
+  @Option(names = "--resume", description = "continue the run in this directory; it ends as the uninterrupted run would")
+  Path resume;
+  @Option(names = "--stop-on-collapse", description = "stop when the collapse detector fires (default: warn)")
+  boolean stopOnCollapse;
+  @Option(names = "--no-progress", description = "no progress bar")
+  boolean noProgress;
+
+  @Override
+  public Integer call() {
+    TrainSupport.headless();
+    return TrainSupport.guard("train", System.err, this::train);
+  }
+
+  private int train() throws IOException {
+    long start = System.nanoTime();
+    TrainOptions opts;
+    Path dir;
+    if (resume != null) {
+      dir = resume;
+      opts = TrainOptions.load(dir);
+    } else {
+      opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipe.toLowerCase(Locale.ROOT),
+          encoder.toLowerCase(Locale.ROOT), epochs, batch, mPerClass, miner, loss, reduction, margin, temperature, lr,
+          embeddingSize, seed, valFraction, checkpointEvery);
+      dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
+          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {
+        throw new IllegalArgumentException(dir + " already holds a run; choose another --out or --resume it");
+      }
+    }
+    Job job = prepare(opts);
+    if (resume == null) {
+      opts.save(dir);
+    }
+    PrintStream err = System.err;
+    // a redrawn bar only makes sense on a terminal; elsewhere (logs, CI) one line per epoch
+    ProgressListener progress = new ProgressListener(!noProgress && System.console() != null, !noProgress, err);
+    RunSummary summary = TrainingRun.builder().dir(dir).config(job.config()).train(job.train()).eval(job.eval())
+        .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR)
+        .listener(progress).resume(resume != null).stopOnCollapse(stopOnCollapse)
+        .checkpointEverySteps(opts.checkpointEvery()).build().run();
+    Path report = ReportWriter.write(dir);
+    PrintStream o = System.out;
+    o.printf(Locale.ROOT, "trained %s/%s: %d epochs, %d steps, training loop %.1f s, wall %.1f s%n",
+        opts.recipe(), opts.encoder(), summary.epochs(), summary.steps(), summary.trainLoopSeconds(),
+        (System.nanoTime() - start) / 1e9);
+    o.println("final   " + format(summary.finalMetrics()));
+    o.println("raw     " + format(summary.baselineMetrics()));
+    if (summary.collapse() != null) {
+      o.println("warning: " + summary.collapse());
+    }
+    o.println("report: " + report.toAbsolutePath());
+    return TrainSupport.OK;
+  }
+
+  /** Data and configuration of a job; validates everything before the run directory is touched. */
+  record Job(TrainConfig config, LabeledData train, LabeledData eval, String description) {}
+
+  static Job prepare(TrainOptions opts) throws IOException {
+    LabeledData all = TrainSupport.load(path(opts.data()), path(opts.labels()));
+    LabeledData train;
+    LabeledData eval;
+    if (opts.evalData() != null) {
+      train = all;
+      eval = TrainSupport.load(path(opts.evalData()), path(opts.evalLabels()));
+    } else {
+      LabeledData[] split = DataSources.split(all, opts.valFraction(), opts.seed());
+      train = split[0];
+      eval = split[1];
+    }
+    return new Job(opts.toConfig(train), train, eval,
+        (opts.data() == null ? DataSources.BUNDLED : opts.data()) + (opts.evalData() == null
+            ? " (validation " + opts.valFraction() + " held out)" : " / eval " + opts.evalData()));
+  }
+
+  static String format(Map<String, Double> m) {
+    StringBuilder sb = new StringBuilder();
+    m.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.4f  ", k, v)));
+    return sb.toString().trim();
+  }
+
+  private static String str(Path p) {
+    return p == null ? null : p.toString();
+  }
+
+  private static Path path(String s) {
+    return s == null ? null : Path.of(s);
+  }
+
+  /** Progress bar on stderr: step, loss, hardest loss, active fraction, ETA. */
+  static final class ProgressListener implements RunListener {
+    private final boolean show;
+    private final boolean epochLines;
+    private final PrintStream err;
+    private ProgressBar bar;
+    private long total;
+    private BatchStats last;
+
+    ProgressListener(boolean show, boolean epochLines, PrintStream err) {
+      this.show = show;
+      this.epochLines = epochLines && !show;
+      this.err = err;
+    }
+
+    @Override
+    public void onStart(long startStep, long totalSteps) {
+      total = totalSteps;
+      if (show) {
+        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps).startsFrom(startStep, java.time.Duration.ZERO)
+            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer(err))
+            .setUpdateIntervalMillis(250).showSpeed().build();
+      }
+    }
+
+    @Override
+    public void onStep(BatchStats s) {
+      last = s;
+      if (bar != null) {
+        bar.stepTo(s.step() + 1);
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f hard %.3f active %.2f", s.loss(), s.hardestLoss(), s.activeFraction()));
+      }
+    }
+
+    @Override
+    public void onEval(int epoch, long step, Map<String, Double> metrics) {
+      if (epochLines && last != null) {
+        err.printf(Locale.ROOT, "epoch %d  step %d/%d  loss %.4f  hardest %.4f  active %.2f  %s%n", epoch, step, total,
+            last.loss(), last.hardestLoss(), last.activeFraction(), format(metrics));
+      }
+    }
+
+    @Override
+    public void onWarning(String message) {
+      if (bar != null) {
+        bar.pause();
+      }
+      err.println();
+      err.println("negmine train: warning: " + message);
+      if (bar != null) {
+        bar.resume();
+      }
+    }
+
+    @Override
+    public void onFinish() {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.negmine.cli.train;
+
+import dev.negmine.core.linalg.Distance;
+import dev.negmine.core.metrics.RetrievalConfig;
+import dev.negmine.core.metrics.RetrievalMetrics;
+import dev.negmine.core.metrics.RetrievalResult;
+import dev.negmine.core.mining.Miners;
+import dev.negmine.train.Evaluator;
+import dev.negmine.train.MinerFactory;
+import dev.negmine.train.data.DataSources;
+import dev.negmine.train.data.LabeledData;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the training commands share: data loading, the evaluator, the miner factory, exit codes. */
+final class TrainSupport {
+  static final int OK = 0;
+  static final int FAILURE = 1;
+  static final int BAD_INPUT = 2;
+
+  static final MinerFactory MINERS = Miners::create;
+
+  /** Cosine retrieval metrics, each item querying all others. */
+  static final Evaluator EVALUATOR = (emb, labels) -> toMap(
+      RetrievalMetrics.evaluate(emb, labels, RetrievalConfig.defaults().withDistance(Distance.COSINE)));
+
+  private TrainSupport() {}
+
+  static Map<String, Double> toMap(RetrievalResult r) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("map_at_r", r.mapAtR());
+    m.put("p_at_1", r.precisionAt1());
+    m.put("r_precision", r.rPrecision());
+    m.put("mrr", r.mrr());
+    return m;
+  }
+
+  /** The data at {@code path} (bundled data when null). */
+  static LabeledData load(Path path, Path labels) throws IOException {
+    if (path == null) {
+      if (labels != null) {
+        throw new IllegalArgumentException("--labels needs --data");
+      }
+      return DataSources.bundled();
+    }
+    return DataSources.load(path, labels);
+  }
+
+  /**
+   * Runs {@code body}, turning bad input (IllegalArgumentException) into one error line and exit
+   * code 2, and other failures into one line and exit code 1.
+   */
+  static int guard(String command, PrintStream err, Body body) {
+    try {
+      return body.run();
+    } catch (IllegalArgumentException e) {
+      err.println("negmine " + command + ": " + e.getMessage());
+      return BAD_INPUT;
+    } catch (IOException | RuntimeException e) {
+      err.println("negmine " + command + ": failed: " + e);
+      return FAILURE;
+    }
+  }
+
+  @FunctionalInterface
+  interface Body {
+    int run() throws IOException;
+  }
+
+  /** Sets the JVM up for headless chart rendering before any AWT class loads. */
+  static void headless() {
+    System.setProperty("java.awt.headless", "true");
+  }
+}

@@ -1,0 +1,122 @@
+package dev.negmine.cli.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.negmine.cli.Main;
+import dev.negmine.core.io.Npy;
+import dev.negmine.core.linalg.FloatMatrix;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  static void blobs(Path x, Path y, int n, int dim, long seed) throws Exception {
+    Random r = new Random(seed);
+    float[] f = new float[n * dim];
+    long[] l = new long[n];
+    for (int i = 0; i < n; i++) {
+      l[i] = i % 4;
+      for (int k = 0; k < dim; k++) {
+        f[i * dim + k] = (float) ((k % 4 == l[i] ? 2 : 0) + r.nextGaussian());
+      }
+    }
+    Npy.write(x, FloatMatrix.of(n, dim, f));
+    Npy.writeLongs(y, l, n);
+  }
+
+  static void assertBadInput(Result r, String fragment) {
+    assertEquals(2, r.code(), r.err());
+    String[] lines = r.err().strip().split("\n");
+    assertEquals(1, lines.length, "one error line: " + r.err());
+    assertTrue(lines[0].startsWith("negmine "), lines[0]);
+    assertTrue(lines[0].contains(fragment), lines[0]);
+  }
+
+  @Test
+  void badInputGetsOneLineAndExitCode2(@TempDir Path tmp) throws Exception {
+    Path x = tmp.resolve("x.npy");
+    Path y = tmp.resolve("y.npy");
+    blobs(x, y, 64, 8, 1);
+    assertBadInput(run("train", "--data", x.toString(), "--encoder", "mlp", "--no-progress"), "--labels");
+    assertBadInput(run("train", "--data", x.toString(), "--labels", y.toString(), "--no-progress"), "cnn encoder needs");
+    Path y2 = tmp.resolve("y2.npy");
+    Npy.writeLongs(y2, new long[] {0, 1, 2}, 3);
+    assertBadInput(run("train", "--data", x.toString(), "--labels", y2.toString(), "--encoder", "mlp"), "3 labels");
+    Path e = tmp.resolve("e.npy");
+    Path el = tmp.resolve("el.npy");
+    Npy.write(e, FloatMatrix.of(0, 8, new float[0]));
+    Npy.writeLongs(el, new long[0], 0);
+    assertBadInput(run("train", "--data", e.toString(), "--labels", el.toString(), "--encoder", "mlp"), "no items");
+    assertBadInput(run("train", "--data", tmp.resolve("nope").toString()), "not found");
+    assertBadInput(run("train", "--resume", tmp.toString()), "cannot resume");
+  }
+
+  @Test
+  void resumingAfterTheDataChangedIsRefusedAndLeavesTheRunIntact(@TempDir Path tmp) throws Exception {
+    Path x = tmp.resolve("x.npy");
+    Path y = tmp.resolve("y.npy");
+    blobs(x, y, 128, 8, 1);
+    Path run = tmp.resolve("run");
+    Result ok = run("train", "--data", x.toString(), "--labels", y.toString(), "--encoder", "mlp", "--epochs", "1",
+        "--batch", "32", "--m-per-class", "8", "--no-progress", "--out", run.toString());
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("report: "), ok.out());
+    assertTrue(Files.exists(run.resolve("report.html")));
+    byte[] summary = Files.readAllBytes(run.resolve("summary.json"));
+    assertBadInput(run("train", "--data", x.toString(), "--labels", y.toString(), "--encoder", "mlp", "--out", run.toString()),
+        "already holds a run");
+    blobs(x, y, 128, 8, 2);
+    assertBadInput(run("train", "--resume", run.toString()), "cannot resume");
+    assertArrayEquals(summary, Files.readAllBytes(run.resolve("summary.json")));
+
+    Path emb = tmp.resolve("emb.npy");
+    Result embed = run("embed", "--model", run.toString(), "--data", x.toString(), "--labels", y.toString(), "--out", emb.toString());
+    assertEquals(0, embed.code(), embed.err());
+    assertEquals(128, Npy.readFloatMatrix(emb).rows());
+    Path wrong = tmp.resolve("w.npy");
+    Npy.write(wrong, FloatMatrix.of(2, 3, new float[6]));
+    Npy.writeLongs(y, new long[] {0, 1}, 2);
+    assertBadInput(run("embed", "--model", run.toString(), "--data", wrong.toString(), "--labels", y.toString(),
+        "--out", emb.toString()), "reads 8 features");
+  }
+
+  @Test
+  void compareWritesOneReportOverRecipesAndSeeds(@TempDir Path tmp) throws Exception {
+    Path x = tmp.resolve("x.npy");
+    Path y = tmp.resolve("y.npy");
+    blobs(x, y, 128, 8, 3);
+    Path out = tmp.resolve("cmp");
+    Result r = run("compare", "--recipes", "facenet,random", "--seeds", "2", "--data", x.toString(), "--labels", y.toString(),
+        "--encoder", "mlp", "--epochs", "2", "--batch", "32", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("facenet") && r.out().contains("random"), r.out());
+    assertTrue(Files.exists(out.resolve("compare.html")));
+    assertTrue(Files.exists(out.resolve("compare.png")));
+    assertTrue(Files.exists(out.resolve("random-seed2").resolve("report.html")));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.negmine.train;
+
+import dev.negmine.train.curriculum.Curriculum;
+import dev.negmine.train.loss.Reduction;
+import dev.negmine.train.model.EncoderSpec;
+
+/**
+ * Everything that decides a training run's result. Two runs with equal configs and data end with
+ * identical weights (single-threaded PyTorch, seeded everything).
+ *
+ * @param encoder encoder shape
+ * @param curriculum miner / margin / batch / learning-rate schedule and the number of epochs
+ * @param loss {@code triplet}, {@code soft-triplet}, {@code contrastive} or {@code infonce}
+ * @param reduction averaging over active terms or all terms
+ * @param temperature InfoNCE temperature
+ * @param learningRate Adam base learning rate
+ * @param mPerClass items per class in a batch (M-per-class sampling); 0 = plain shuffling
+ * @param seed seed of initialisation, sampling and miners
+ */
+public record TrainConfig(
+    EncoderSpec encoder,
+    Curriculum curriculum,
+    String loss,
+    Reduction reduction,
+    double temperature,
+    double learningRate,
+    int mPerClass,
+    long seed) {
+
+  public TrainConfig {
+    if (encoder == null || curriculum == null || loss == null || reduction == null) {
+      throw new IllegalArgumentException("encoder, curriculum, loss and reduction must be set");
+    }
+    if (!java.util.Set.of("triplet", "soft-triplet", "contrastive", "infonce").contains(loss)) {
+      throw new IllegalArgumentException("unknown loss '" + loss + "' (expected triplet, soft-triplet, contrastive or infonce)");
+    }
+    if (!(temperature > 0)) {
+      throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+    }
+    if (mPerClass < 0) {
+      throw new IllegalArgumentException("m per class must be >= 0, got " + mPerClass);
+    }
+  }
+
+  public TrainConfig withCurriculum(Curriculum c) {
+    return new TrainConfig(encoder, c, loss, reduction, temperature, learningRate, mPerClass, seed);
+  }
+}

@@ -1,0 +1,269 @@
+package dev.negmine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.mining.Miner;
+import dev.negmine.core.mining.MinerConfig;
+import dev.negmine.core.mining.MiningBatch;
+import dev.negmine.core.mining.Triplets;
+import dev.negmine.train.curriculum.Phase;
+import dev.negmine.train.data.LabeledData;
+import dev.negmine.train.data.Preprocessing;
+import dev.negmine.train.engine.Adam;
+import dev.negmine.train.engine.TorchRuntime;
+import dev.negmine.train.loss.Losses;
+import dev.negmine.train.loss.TupleLoss;
+import dev.negmine.train.model.Encoders;
+import dev.negmine.train.monitor.BatchMonitor;
+import dev.negmine.train.monitor.BatchStats;
+import dev.negmine.train.sampling.BatchSampler;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains an encoder on labelled items: M-per-class (or shuffled) batches, the curriculum's miner on
+ * each batch's embeddings, the loss on the engine's tensors, Adam. Owns native memory: close it.
+ * Single-threaded; not thread-safe.
+ *
+ * <p>Progress is a position (epoch, step within the epoch) that only moves forward one step at a
+ * time, so a checkpoint taken at any step boundary and restored with {@link #restore} continues
+ * exactly as the uninterrupted run: batches, miner randomness and the learning rate are pure
+ * functions of (seed, epoch, step), and weights and optimizer moments are restored bit for bit.
+ */
+public final class Trainer implements AutoCloseable {
+  /** Items per forward pass when embedding without gradients. */
+  private static final int EMBED_CHUNK = 1024;
+
+  private final TrainConfig config;
+  private final LabeledData train;
+  private final FloatMatrix trainX;
+  private final Preprocessing preprocessing;
+  private final MinerFactory miners;
+  private final BatchSampler sampler;
+  private final NDManager manager;
+  private final Block block;
+  private final ParameterStore store;
+  private final List<NDArray> params = new ArrayList<>();
+  private final Adam adam;
+  private final Engine engine;
+  private final BatchMonitor monitor;
+
+  private int epoch;
+  private int stepInEpoch;
+  private long step;
+  private int[][] epochBatches;
+
+  /**
+   * @param preprocessing the feature transform, or null to fit one to {@code train}
+   */
+  public Trainer(TrainConfig config, LabeledData train, Preprocessing preprocessing, MinerFactory miners) {
+    this.config = config;
+    this.train = train;
+    if (config.encoder().inputDim() != train.features().cols()) {
+      throw new IllegalArgumentException("the encoder reads " + config.encoder().inputDim()
+          + " features but the data has " + train.features().cols());
+    }
+    this.preprocessing = preprocessing != null ? preprocessing : Preprocessing.fit(train.features());
+    this.trainX = this.preprocessing.apply(train.features());
+    this.miners = miners;
+    this.sampler = config.mPerClass() > 0
+        ? BatchSampler.mPerClass(train.labels(), config.mPerClass(), config.seed())
+        : BatchSampler.shuffle(train.size(), config.seed());
+    for (Phase p : config.curriculum().phases()) {
+      sampler.batchesPerEpoch(p.batchSize());
+    }
+    this.engine = TorchRuntime.engine();
+    engine.setRandomSeed((int) (config.seed() ^ (config.seed() >>> 32)));
+    this.manager = engine.newBaseManager();
+    this.block = Encoders.build(config.encoder());
+    block.initialize(manager, DataType.FLOAT32, new Shape(1, config.encoder().inputDim()));
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      NDArray a = p.getValue().getArray();
+      a.setRequiresGradient(true);
+      params.add(a);
+    }
+    this.store = new ParameterStore(manager, false);
+    this.adam = new Adam(params, manager, config.learningRate() * config.curriculum().at(0).lrScale());
+    this.monitor = new BatchMonitor(miners.create("batch-hard", MinerConfig.builder().seed(config.seed()).build()));
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
+  /** Current epoch (0-based); equals the curriculum's epoch count when training is done. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** Steps taken within the current epoch. */
+  public int stepInEpoch() {
+    return stepInEpoch;
+  }
+
+  /** Steps taken in all. */
+  public long step() {
+    return step;
+  }
+
+  public boolean done() {
+    return epoch >= config.curriculum().epochs();
+  }
+
+  /** Steps in {@code e}. */
+  public int stepsInEpoch(int e) {
+    return sampler.batchesPerEpoch(config.curriculum().at(e).batchSize());
+  }
+
+  /** Total steps of the whole curriculum. */
+  public long totalSteps() {
+    long s = 0;
+    for (int e = 0; e < config.curriculum().epochs(); e++) {
+      s += stepsInEpoch(e);
+    }
+    return s;
+  }
+
+  /** Takes one step; returns its statistics. */
+  public BatchStats trainStep() {
+    if (done()) {
+      throw new IllegalStateException("training is done");
+    }
+    Phase phase = config.curriculum().at(epoch);
+    if (epochBatches == null) {
+      epochBatches = sampler.epoch(epoch, phase.batchSize());
+    }
+    int[] rows = epochBatches[stepInEpoch];
+    long[] labels = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      labels[i] = train.labels()[rows[i]];
+    }
+    FloatMatrix x = trainX.gather(rows);
+    MinerConfig mc = MinerConfig.builder().margin(phase.margin()).seed(config.seed()).build();
+    Miner miner = RandomTriplets.NAME.equals(phase.miner()) ? new RandomTriplets(mc) : miners.create(phase.miner(), mc);
+    TupleLoss loss = loss(phase);
+    adam.learningRate(config.learningRate() * phase.lrScale());
+    BatchStats stats;
+    try (NDScope scope = new NDScope()) {
+      NDArray input = manager.create(x.data(), new Shape(x.rows(), x.cols()));
+      float lossValue;
+      FloatMatrix emb;
+      Triplets mined;
+      MiningBatch scores;
+      try (GradientCollector gc = engine.newGradientCollector()) {
+        NDArray e = block.forward(store, new NDList(input), true).singletonOrThrow();
+        emb = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), e.toFloatArray());
+        scores = MiningBatch.self(emb, labels, null, mc);
+        mined = miner.mine(scores, step);
+        NDArray l = loss.compute(e, labels, mined);
+        lossValue = l.getFloat();
+        gc.backward(l);
+      }
+      adam.step();
+      stats = monitor.measure(step, epoch, phase.miner(), lossValue, phase.margin(), emb, scores, mined);
+      scope.suppressNotUsedWarning();
+    }
+    advance();
+    return stats;
+  }
+
+  private void advance() {
+    step++;
+    stepInEpoch++;
+    if (stepInEpoch >= epochBatches.length) {
+      epoch++;
+      stepInEpoch = 0;
+      epochBatches = null;
+    }
+  }
+
+  private TupleLoss loss(Phase phase) {
+    return switch (config.loss()) {
+      case "triplet" -> Losses.triplet(phase.margin(), false, config.reduction());
+      case "soft-triplet" -> Losses.triplet(phase.margin(), true, config.reduction());
+      case "contrastive" -> Losses.contrastive(0, Math.max(phase.margin(), 0.5), config.reduction());
+      case "infonce" -> Losses.infoNce(config.temperature(), true);
+      default -> throw new IllegalStateException("unknown loss " + config.loss());
+    };
+  }
+
+  /** Embeds raw features (the preprocessing is applied here), without gradients. */
+  public FloatMatrix embed(FloatMatrix raw) {
+    return embedWith(block, manager, store, preprocessing.apply(raw), config.encoder().embeddingSize());
+  }
+
+  /** Embeds preprocessed features with {@code block}, without gradients, in chunks. */
+  public static FloatMatrix embedWith(Block block, NDManager manager, ParameterStore store, FloatMatrix x, int dim) {
+    float[] out = new float[x.rows() * dim];
+    for (int s = 0; s < x.rows(); s += EMBED_CHUNK) {
+      int e = Math.min(x.rows(), s + EMBED_CHUNK);
+      try (NDScope scope = new NDScope()) {
+        FloatMatrix part = x.rowRange(s, e);
+        NDArray in = manager.create(part.data(), new Shape(e - s, x.cols()));
+        float[] y = block.forward(store, new NDList(in), false).singletonOrThrow().toFloatArray();
+        System.arraycopy(y, 0, out, s * dim, y.length);
+        scope.suppressNotUsedWarning();
+      }
+    }
+    return FloatMatrix.of(x.rows(), dim, out);
+  }
+
+  /** Writes the encoder weights (DJL's parameter format). */
+  public void saveWeights(DataOutputStream out) throws IOException {
+    block.saveParameters(out);
+  }
+
+  /** The optimizer moments, as host arrays in parameter order (first moments, then second). */
+  public List<float[]> optimizerState() {
+    List<float[]> out = new ArrayList<>();
+    for (NDArray a : adam.state()) {
+      out.add(a.toFloatArray());
+    }
+    return out;
+  }
+
+  /** Restores a checkpointed position: weights, optimizer moments and the step counters. */
+  public void restore(DataInputStream weights, List<float[]> optimizer, int epoch, int stepInEpoch, long step)
+      throws IOException {
+    try {
+      block.loadParameters(manager, weights);
+    } catch (ai.djl.MalformedModelException e) {
+      throw new IOException("checkpoint weights do not fit this encoder: " + e.getMessage(), e);
+    }
+    params.clear();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      NDArray a = p.getValue().getArray();
+      a.setRequiresGradient(true);
+      params.add(a);
+    }
+    adam.rebind(params);
+    adam.restore(optimizer, step);
+    this.epoch = epoch;
+    this.stepInEpoch = stepInEpoch;
+    this.step = step;
+    this.epochBatches = null;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

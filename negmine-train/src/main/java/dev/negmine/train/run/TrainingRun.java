@@ -1,0 +1,332 @@
+package dev.negmine.train.run;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.train.Evaluator;
+import dev.negmine.train.MinerFactory;
+import dev.negmine.train.TrainConfig;
+import dev.negmine.train.Trainer;
+import dev.negmine.train.checkpoint.Checkpoint;
+import dev.negmine.train.data.LabeledData;
+import dev.negmine.train.data.Preprocessing;
+import dev.negmine.train.monitor.BatchStats;
+import dev.negmine.train.monitor.CollapseDetector;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One training job writing a run directory: {@code config.json}, {@code metrics.jsonl} (one line per
+ * step and per evaluation), {@code checkpoint.bin} (every epoch and every N steps, written
+ * atomically), {@code model/} and {@code summary.json} at the end. A fresh run refuses a directory
+ * that already holds a run; {@code resume} continues one whose configuration and data match.
+ * Single-threaded.
+ */
+public final class TrainingRun {
+  static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+  private static final Gson LINE = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+  private final Path dir;
+  private final TrainConfig config;
+  private final LabeledData train;
+  private final LabeledData eval;
+  private final String dataDescription;
+  private final MinerFactory miners;
+  private final Evaluator evaluator;
+  private final RunListener listener;
+  private final InstantSource clock;
+  private final boolean resume;
+  private final boolean stopOnCollapse;
+  private final int checkpointEverySteps;
+
+  private TrainingRun(Builder b) {
+    this.dir = Objects.requireNonNull(b.dir, "run directory");
+    this.config = Objects.requireNonNull(b.config, "config");
+    this.train = Objects.requireNonNull(b.train, "training data");
+    this.eval = Objects.requireNonNull(b.eval, "evaluation data");
+    this.dataDescription = b.dataDescription == null ? train.source() : b.dataDescription;
+    this.miners = Objects.requireNonNull(b.miners, "miner factory");
+    this.evaluator = Objects.requireNonNull(b.evaluator, "evaluator");
+    this.listener = b.listener == null ? RunListener.NONE : b.listener;
+    this.clock = b.clock == null ? InstantSource.system() : b.clock;
+    this.resume = b.resume;
+    this.stopOnCollapse = b.stopOnCollapse;
+    this.checkpointEverySteps = b.checkpointEverySteps;
+    if (eval.features().cols() != train.features().cols()) {
+      throw new IllegalArgumentException("evaluation data has " + eval.features().cols()
+          + " features per item but training data has " + train.features().cols());
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The configuration JSON a run directory records; resuming requires an identical one. */
+  public String configJson() {
+    JsonObject o = new JsonObject();
+    o.add("train", GSON.toJsonTree(config));
+    o.addProperty("data", dataDescription);
+    o.addProperty("data_fingerprint", fingerprint(train));
+    o.addProperty("eval_fingerprint", fingerprint(eval));
+    o.addProperty("checkpoint_every_steps", checkpointEverySteps);
+    return GSON.toJson(o);
+  }
+
+  /** Runs (or resumes) the job to the end. */
+  public RunSummary run() throws IOException {
+    long wallStart = clock.millis();
+    Path ckptFile = dir.resolve(RunFiles.CHECKPOINT);
+    String configJson = configJson();
+    Checkpoint ckpt = null;
+    if (resume) {
+      if (!Files.exists(dir.resolve(RunFiles.CONFIG))) {
+        throw new IllegalArgumentException("cannot resume " + dir + ": it is not a run directory (no " + RunFiles.CONFIG + ")");
+      }
+      String saved = Files.readString(dir.resolve(RunFiles.CONFIG));
+      if (!saved.equals(configJson)) {
+        throw new IllegalArgumentException("cannot resume " + dir + ": its configuration or data differ from this run's ("
+            + firstDifference(saved, configJson) + ")");
+      }
+      if (Files.exists(ckptFile)) {
+        try (InputStream in = Files.newInputStream(ckptFile)) {
+          ckpt = Checkpoint.read(new java.io.BufferedInputStream(in));
+        }
+      }
+    } else if (Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve(RunFiles.SUMMARY))) {
+      throw new IllegalArgumentException(dir + " already holds a run; choose another --out or --resume it");
+    }
+    Files.createDirectories(dir);
+    if (!resume) {
+      RunFiles.writeString(dir.resolve(RunFiles.CONFIG), configJson);
+    }
+    Path metricsFile = dir.resolve(RunFiles.METRICS);
+    prepareMetrics(metricsFile, ckpt);
+    double loopSeconds = ckpt == null ? 0 : readLoopSeconds(ckpt);
+    try (Trainer trainer = new Trainer(config, train, null, miners);
+        Writer metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+      if (ckpt != null) {
+        trainer.restore(new DataInputStream(new ByteArrayInputStream(ckpt.weights())), ckpt.optimizer(),
+            ckpt.epoch(), ckpt.stepInEpoch(), ckpt.step());
+      }
+      Map<String, Double> baseline = evaluator.evaluate(trainer.preprocessing().apply(eval.features()), eval.labels());
+      if (ckpt == null) {
+        writeLine(metrics, eventLine("baseline", 0, 0, baseline));
+      }
+      listener.onStart(trainer.step(), trainer.totalSteps());
+      CollapseDetector detector = CollapseDetector.defaults();
+      String collapse = null;
+      boolean stopped = false;
+      Map<String, Double> last = ckpt == null ? null : readLastEval(metricsFile);
+      while (!trainer.done()) {
+        long t0 = System.nanoTime();
+        BatchStats s = trainer.trainStep();
+        loopSeconds += (System.nanoTime() - t0) / 1e9;
+        writeLine(metrics, stepLine(s));
+        listener.onStep(s);
+        double margin = config.loss().equals("infonce") ? 0 : config.curriculum().at(s.epoch()).margin();
+        var fired = detector.observe(s, margin);
+        if (fired.isPresent()) {
+          collapse = fired.get();
+          listener.onWarning(collapse);
+          writeLine(metrics, "{\"type\":\"collapse\",\"step\":" + s.step() + ",\"message\":" + LINE.toJson(collapse) + "}");
+          if (stopOnCollapse) {
+            stopped = true;
+            break;
+          }
+        }
+        boolean epochEnd = trainer.stepInEpoch() == 0;
+        if (epochEnd) {
+          last = evaluator.evaluate(trainer.embed(eval.features()), eval.labels());
+          writeLine(metrics, eventLine("eval", trainer.epoch(), trainer.step(), last));
+          listener.onEval(trainer.epoch(), trainer.step(), last);
+        }
+        if (epochEnd || (checkpointEverySteps > 0 && trainer.step() % checkpointEverySteps == 0)) {
+          metrics.flush();
+          checkpoint(trainer, configJson, ckptFile, metricsFile, loopSeconds);
+        }
+      }
+      if (last == null) {
+        last = evaluator.evaluate(trainer.embed(eval.features()), eval.labels());
+      }
+      metrics.flush();
+      saveModel(trainer, dir.resolve(RunFiles.MODEL_DIR), configJson);
+      RunSummary summary = new RunSummary(dir, last, baseline, trainer.epoch(), trainer.step(), loopSeconds,
+          Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3, collapse, stopped);
+      writeSummary(summary, configJson);
+      listener.onFinish();
+      return summary;
+    }
+  }
+
+  private void checkpoint(Trainer trainer, String configJson, Path file, Path metricsFile, double loopSeconds)
+      throws IOException {
+    ByteArrayOutputStream w = new ByteArrayOutputStream();
+    trainer.saveWeights(new DataOutputStream(w));
+    JsonObject prov = GSON.toJsonTree(Provenance.current(clock.instant())).getAsJsonObject();
+    prov.addProperty("train_loop_seconds", loopSeconds);
+    Checkpoint c = new Checkpoint(configJson, GSON.toJson(prov), trainer.epoch(), trainer.stepInEpoch(), trainer.step(),
+        w.toByteArray(), trainer.step(), trainer.optimizerState(), Files.size(metricsFile));
+    RunFiles.writeAtomically(file, c::write);
+  }
+
+  /** The model directory: weights plus everything needed to rebuild and apply it. */
+  private void saveModel(Trainer trainer, Path modelDir, String configJson) throws IOException {
+    ByteArrayOutputStream w = new ByteArrayOutputStream();
+    trainer.saveWeights(new DataOutputStream(w));
+    JsonObject m = new JsonObject();
+    m.addProperty("format", "negmine-model");
+    m.addProperty("version", 1);
+    m.add("encoder", GSON.toJsonTree(config.encoder()));
+    m.add("preprocessing", GSON.toJsonTree(trainer.preprocessing()));
+    m.add("config", GSON.fromJson(configJson, JsonObject.class));
+    m.add("provenance", GSON.toJsonTree(Provenance.current(clock.instant())));
+    RunFiles.writeAtomically(modelDir.resolve(RunFiles.WEIGHTS), out -> out.write(w.toByteArray()));
+    RunFiles.writeString(modelDir.resolve(RunFiles.MODEL_JSON), GSON.toJson(m));
+  }
+
+  private void writeSummary(RunSummary s, String configJson) throws IOException {
+    JsonObject o = new JsonObject();
+    o.addProperty("run", s.runDir().toString());
+    o.add("final_metrics", GSON.toJsonTree(s.finalMetrics()));
+    o.add("baseline_metrics", GSON.toJsonTree(s.baselineMetrics()));
+    o.addProperty("epochs", s.epochs());
+    o.addProperty("steps", s.steps());
+    o.addProperty("train_loop_seconds", s.trainLoopSeconds());
+    o.addProperty("wall_seconds_this_session", s.wallSeconds());
+    o.addProperty("collapse", s.collapse());
+    o.addProperty("stopped_on_collapse", s.stoppedEarly());
+    o.add("config", GSON.fromJson(configJson, JsonObject.class));
+    o.add("provenance", GSON.toJsonTree(Provenance.current(clock.instant())));
+    RunFiles.writeString(dir.resolve(RunFiles.SUMMARY), GSON.toJson(o));
+  }
+
+  private static void prepareMetrics(Path file, Checkpoint ckpt) throws IOException {
+    if (ckpt == null) {
+      Files.write(file, new byte[0]);
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+      ch.truncate(ckpt.metricsBytes());
+    }
+  }
+
+  private static double readLoopSeconds(Checkpoint c) {
+    JsonObject p = GSON.fromJson(c.provenanceJson(), JsonObject.class);
+    return p.has("train_loop_seconds") ? p.get("train_loop_seconds").getAsDouble() : 0;
+  }
+
+  private static Map<String, Double> readLastEval(Path metricsFile) throws IOException {
+    Map<String, Double> last = null;
+    for (String line : Files.readAllLines(metricsFile)) {
+      if (line.contains("\"type\":\"eval\"")) {
+        JsonObject o = GSON.fromJson(line, JsonObject.class);
+        Map<String, Double> m = new LinkedHashMap<>();
+        o.getAsJsonObject("metrics").entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsDouble()));
+        last = m;
+      }
+    }
+    return last;
+  }
+
+  private static String stepLine(BatchStats s) {
+    JsonObject o = LINE.toJsonTree(s).getAsJsonObject();
+    o.addProperty("type", "step");
+    return LINE.toJson(o);
+  }
+
+  private static String eventLine(String type, int epoch, long step, Map<String, Double> metrics) {
+    JsonObject o = new JsonObject();
+    o.addProperty("type", type);
+    o.addProperty("epoch", epoch);
+    o.addProperty("step", step);
+    o.add("metrics", LINE.toJsonTree(metrics));
+    return LINE.toJson(o);
+  }
+
+  private static void writeLine(Writer w, String line) throws IOException {
+    w.write(line);
+    w.write('\n');
+  }
+
+  /** Order-sensitive hash of features and labels, so resuming on other data is refused. */
+  static String fingerprint(LabeledData d) {
+    FloatMatrix f = d.features();
+    long h = 1125899906842597L;
+    for (float v : f.data()) {
+      h = 31 * h + Float.floatToIntBits(v);
+    }
+    for (long l : d.labels()) {
+      h = 31 * h + l;
+    }
+    return f.rows() + "x" + f.cols() + ":" + Long.toHexString(h);
+  }
+
+  private static String firstDifference(String a, String b) {
+    String[] x = a.split("\n");
+    String[] y = b.split("\n");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      if (!x[i].equals(y[i])) {
+        return "saved " + x[i].trim() + " vs now " + y[i].trim();
+      }
+    }
+    return "different length";
+  }
+
+  /** Builder; directory, config, data, miners and evaluator are required. */
+  public static final class Builder {
+    private Path dir;
+    private TrainConfig config;
+    private LabeledData train;
+    private LabeledData eval;
+    private String dataDescription;
+    private MinerFactory miners;
+    private Evaluator evaluator;
+    private RunListener listener;
+    private InstantSource clock;
+    private boolean resume;
+    private boolean stopOnCollapse;
+    private int checkpointEverySteps;
+
+    public Builder dir(Path v) { dir = v; return this; }
+    public Builder config(TrainConfig v) { config = v; return this; }
+    public Builder train(LabeledData v) { train = v; return this; }
+    public Builder eval(LabeledData v) { eval = v; return this; }
+    public Builder dataDescription(String v) { dataDescription = v; return this; }
+    public Builder miners(MinerFactory v) { miners = v; return this; }
+    public Builder evaluator(Evaluator v) { evaluator = v; return this; }
+    public Builder listener(RunListener v) { listener = v; return this; }
+    public Builder clock(InstantSource v) { clock = v; return this; }
+    public Builder resume(boolean v) { resume = v; return this; }
+    public Builder stopOnCollapse(boolean v) { stopOnCollapse = v; return this; }
+
+    /** Also checkpoint every {@code n} steps (0 = only at epoch ends). */
+    public Builder checkpointEverySteps(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + n);
+      }
+      checkpointEverySteps = n;
+      return this;
+    }
+
+    public TrainingRun build() {
+      return new TrainingRun(this);
+    }
+  }
+}

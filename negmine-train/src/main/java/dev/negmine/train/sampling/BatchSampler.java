@@ -1,0 +1,24 @@
+package dev.negmine.train.sampling;
+
+/**
+ * Splits one epoch of a dataset into batches of row indices. Deterministic: the batches are a pure
+ * function of (seed, epoch, batch size), so a resumed run sees exactly the batches an
+ * uninterrupted one would. Implementations are immutable and thread-safe.
+ */
+public interface BatchSampler {
+  /** The batches of {@code epoch} (0-based) at {@code batchSize}; every batch has that size. */
+  int[][] epoch(int epoch, int batchSize);
+
+  /** Number of batches {@link #epoch} returns at {@code batchSize}. */
+  int batchesPerEpoch(int batchSize);
+
+  /** M-per-class sampling; see {@link MPerClassSampler}. */
+  static BatchSampler mPerClass(long[] labels, int m, long seed) {
+    return new MPerClassSampler(labels, m, seed);
+  }
+
+  /** Plain shuffling, each epoch a new seeded permutation cut into full batches. */
+  static BatchSampler shuffle(int n, long seed) {
+    return new ShuffleSampler(n, seed);
+  }
+}
