@@ -27,6 +27,15 @@ class CliTest {
 
   @TempDir Path dir;
 
+  /**
+   * The vector backend logs its choice once per JVM on first use; make that happen before any
+   * test captures stderr, so one-line error assertions do not depend on test order.
+   */
+  @org.junit.jupiter.api.BeforeAll
+  static void chooseBackendFirst() {
+    dev.negmine.core.linalg.Similarities.backend();
+  }
+
   record Outcome(int code, String out, String err) {}
 
   static Outcome run(String... args) {
