@@ -6,11 +6,13 @@ import dev.negmine.core.linalg.Similarities;
 import dev.negmine.core.pool.CandidatePool;
 import dev.negmine.core.pool.PoolFiles;
 import dev.negmine.core.pool.PoolManifest;
+import dev.negmine.cli.train.ModelEval;
 import dev.negmine.index.HnswParams;
 import dev.negmine.index.NegativeFilters;
 import dev.negmine.index.OfflineMiner;
 import dev.negmine.index.VectorIndex;
 import dev.negmine.index.VectorIndexes;
+import dev.negmine.train.run.RunFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,10 +46,10 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--ids", description = "One item id per row, 1-D integer .npy (default: row numbers).")
   Path ids;
 
-  @Option(names = "--model", description = "A training run to encode the corpus with (needs the trainer).")
+  @Option(names = "--model", description = "A training run directory: the corpus is encoded with its model (and preprocessing).")
   Path model;
 
-  @Option(names = "--data", description = "The corpus to encode with --model.")
+  @Option(names = "--data", description = "With --model: the corpus (a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels).")
   Path data;
 
   @Option(names = "--top", defaultValue = "200", description = "Candidates kept per anchor (default ${DEFAULT-VALUE}).")
@@ -104,28 +106,43 @@ final class MineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    FloatMatrix e;
+    long[] l;
+    Path vectorsFile;
     if (model != null || data != null) {
-      throw new UserInputException("--model/--data are not yet supported: encode the corpus with 'negmine embed' and pass --embeddings and --labels");
-    }
-    if (embeddings == null || labels == null) {
-      throw new UserInputException("--embeddings and --labels are required");
+      if (model == null || data == null || embeddings != null) {
+        throw new UserInputException("--model needs --data (and no --embeddings); or pass --embeddings and --labels");
+      }
+      if (!json) {
+        System.err.println("negmine mine: encoding " + data + " with " + model + "...");
+      }
+      ModelEval.Embedded enc = ModelEval.embed(model, data, labels);
+      e = enc.embeddings();
+      l = enc.labels();
+      Path dir = Files.isDirectory(model.resolve(RunFiles.MODEL_DIR)) ? model.resolve(RunFiles.MODEL_DIR) : model;
+      vectorsFile = dir.resolve(RunFiles.WEIGHTS);
+    } else {
+      if (embeddings == null || labels == null) {
+        throw new UserInputException("--embeddings and --labels are required (or --model RUN --data PATH)");
+      }
+      e = CliIo.readEmbeddings(embeddings);
+      CliIo.requireFinite(e, embeddings);
+      l = CliIo.readLabels(labels);
+      if (l.length != e.rows()) {
+        throw new UserInputException(labels + ": " + l.length + " labels for " + e.rows() + " embeddings in " + embeddings);
+      }
+      vectorsFile = null;
     }
     if (!index.equals("exact") && !index.equals("hnsw")) {
       throw new UserInputException("--index must be exact or hnsw, got '" + index + "'");
     }
-    FloatMatrix e = CliIo.readEmbeddings(embeddings);
-    CliIo.requireFinite(e, embeddings);
-    long[] l = CliIo.readLabels(labels);
-    if (l.length != e.rows()) {
-      throw new UserInputException(labels + ": " + l.length + " labels for " + e.rows() + " embeddings in " + embeddings);
-    }
     long[] idArr = ids == null ? null : CliIo.readLabels(ids);
     if (idArr != null && idArr.length != e.rows()) {
-      throw new UserInputException(ids + ": " + idArr.length + " ids for " + e.rows() + " embeddings in " + embeddings);
+      throw new UserInputException(ids + ": " + idArr.length + " ids for " + e.rows() + " embeddings");
     }
     Distance d = Distance.parse(distance);
     if (d == Distance.COSINE) {
-      CliIo.requireNonZeroRows(e, embeddings, "cosine needs non-zero vectors");
+      CliIo.requireNonZeroRows(e, embeddings != null ? embeddings : data, "cosine needs non-zero vectors");
     }
     boolean sameLabel = false;
     boolean sameId = false;
@@ -152,11 +169,12 @@ final class MineCommand implements Callable<Integer> {
     }
     Duration ttlDuration = parseDuration(ttl);
     Map<String, Object> source = new LinkedHashMap<>();
-    source.put("embeddings", embeddings.toString());
-    source.put("embeddings_sha256", sha256(embeddings));
-    source.put("labels_sha256", sha256(labels));
+    source.put("embeddings", embeddings != null ? embeddings.toString() : "encoded from " + data + " by " + model);
+    source.put("embeddings_sha256", embeddings != null ? sha256(embeddings) : "none");
+    source.put("labels_sha256", labels != null ? sha256(labels) : "none");
     source.put("ids_sha256", ids == null ? "none" : sha256(ids));
-    source.put("checkpoint_sha256", "none");
+    source.put("model", model == null ? "none" : model.toString());
+    source.put("checkpoint_sha256", vectorsFile != null && Files.isRegularFile(vectorsFile) ? sha256(vectorsFile) : "none");
     source.put("git_revision", Provenance.gitRevision());
     source.put("negmine_version", "0.1.0");
     source.put("vector_backend", Similarities.backend());

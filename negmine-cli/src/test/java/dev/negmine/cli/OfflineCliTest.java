@@ -100,7 +100,7 @@ class OfflineCliTest {
 
     CliTest.Outcome model = CliTest.run("mine", "--model", "runs/x", "--out", dir.resolve("p2").toString());
     assertEquals(2, model.code());
-    assertTrue(model.err().contains("not yet supported"), model.err());
+    assertTrue(model.err().contains("--model needs --data"), model.err());
 
     CliTest.Outcome ttl = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
         "--ttl", "soon", "--out", dir.resolve("p3").toString());
@@ -110,6 +110,23 @@ class OfflineCliTest {
     CliTest.Outcome both = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
         "--margin-absolute", "0.1", "--margin-relative", "0.1", "--out", dir.resolve("p4").toString());
     assertEquals(2, both.code());
+  }
+
+  /** Train a tiny MLP for one epoch, then mine a pool from the corpus encoded by it. */
+  @Test
+  void mineFromATrainedModel() throws IOException {
+    Path[] in = corpus();
+    Path run = dir.resolve("run");
+    CliTest.Outcome t = CliTest.run("train", "--data", in[0].toString(), "--labels", in[1].toString(), "--encoder", "mlp",
+        "--epochs", "1", "--batch", "48", "--m-per-class", "8", "--no-progress", "--out", run.toString());
+    assertEquals(0, t.code(), t.err());
+    Path pool = dir.resolve("pool");
+    CliTest.Outcome o = CliTest.run("mine", "--model", run.toString(), "--data", in[0].toString(), "--labels",
+        in[1].toString(), "--top", "5", "--out", pool.toString());
+    assertEquals(0, o.code(), o.err());
+    CandidatePool p = PoolFiles.read(pool);
+    assertEquals(300, p.anchors());
+    assertTrue(((String) p.manifest().source().get("checkpoint_sha256")).matches("[0-9a-f]{64}"), p.manifest().source().toString());
   }
 
   @Test
