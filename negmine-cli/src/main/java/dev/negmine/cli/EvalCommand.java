@@ -1,6 +1,8 @@
 package dev.negmine.cli;
 
+import dev.negmine.cli.train.ModelEval;
 import dev.negmine.core.linalg.Distance;
+import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.metrics.RetrievalConfig;
 import dev.negmine.core.metrics.RetrievalMetrics;
 import dev.negmine.core.metrics.RetrievalResult;
@@ -17,13 +19,21 @@ import picocli.CommandLine.Option;
     name = "eval",
     mixinStandardHelpOptions = true,
     description =
-        "Retrieval metrics with pytorch-metric-learning's definitions: every item queries all others (itself excluded); precision@1, recall@k, R-precision, MAP@R, MRR. Items whose label no other item has are skipped as queries.")
+        "Retrieval metrics with pytorch-metric-learning's definitions: every item queries all others (itself excluded); precision@1, recall@k, R-precision, MAP@R, MRR. Items whose label no other item has are skipped as queries. Evaluates saved embeddings, or a trained model (--model) on labelled data (--data).")
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--embeddings", required = true, paramLabel = "E.npy", description = "Float embeddings, shape (N, d).")
+  @Option(names = "--embeddings", paramLabel = "E.npy", description = "Float embeddings, shape (N, d).")
   Path embeddings;
 
-  @Option(names = "--labels", required = true, paramLabel = "L.npy", description = "Integer labels, shape (N).")
+  @Option(names = "--labels", paramLabel = "L.npy",
+      description = "Integer labels, shape (N): required with --embeddings and with --data features .npy.")
   Path labels;
+
+  @Option(names = "--model", paramLabel = "RUN", description = "A trained run directory (runs/NAME): embed --data with it first.")
+  Path model;
+
+  @Option(names = "--data", paramLabel = "PATH",
+      description = "With --model: a directory with IDX images + labels, an images IDX file, or a features .npy (with --labels).")
+  Path data;
 
   @Option(names = "--distance", defaultValue = "cosine", paramLabel = "cosine|l2|dot|squared-l2",
       description = "Neighbour ranking (default ${DEFAULT-VALUE}).")
@@ -49,13 +59,32 @@ final class EvalCommand implements Callable<Integer> {
         throw new UserInputException("--recall-k values must be >= 1, got " + k);
       }
     }
-    MineBatchCommand.Batch b = MineBatchCommand.Batch.load(embeddings, labels, null, dist, false);
-    if (b.embeddings().rows() < 2) {
-      throw new UserInputException(embeddings + ": need at least 2 items to evaluate, got " + b.embeddings().rows());
+    FloatMatrix emb;
+    long[] lab;
+    String source;
+    if (model != null || data != null) {
+      if (model == null || data == null || embeddings != null) {
+        throw new UserInputException("give either --embeddings E.npy --labels L.npy, or --model RUN --data PATH");
+      }
+      ModelEval.Embedded e = ModelEval.embed(model, data, labels);
+      emb = e.embeddings();
+      lab = e.labels();
+      source = data.toString();
+    } else {
+      if (embeddings == null || labels == null) {
+        throw new UserInputException("give either --embeddings E.npy --labels L.npy, or --model RUN --data PATH");
+      }
+      MineBatchCommand.Batch b = MineBatchCommand.Batch.load(embeddings, labels, null, dist, false);
+      emb = b.embeddings();
+      lab = b.labels();
+      source = embeddings.toString();
+    }
+    if (emb.rows() < 2) {
+      throw new UserInputException(source + ": need at least 2 items to evaluate, got " + emb.rows());
     }
     RetrievalConfig config = RetrievalConfig.defaults().withDistance(dist)
         .withRecallKs(recallK.stream().mapToInt(Integer::intValue).toArray());
-    RetrievalResult r = RetrievalMetrics.evaluate(b.embeddings(), b.labels(), config);
+    RetrievalResult r = RetrievalMetrics.evaluate(emb, lab, config);
     print(r, json);
     return 0;
   }

@@ -3,6 +3,8 @@ package dev.negmine.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,9 +35,31 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 bad input). */
   public static int run(String... args) {
+    configureLogging();
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::handle);
     return cl.execute(args);
+  }
+
+  /** Keeps held for the JVM's life: java.util.logging holds loggers weakly. */
+  private static final Logger NEGMINE_LOG = Logger.getLogger("dev.negmine");
+
+  /**
+   * negmine's own log shows warnings (such as a fallback to scalar kernels, with the reason) by
+   * default; {@code NEGMINE_LOG=info} (or NEGMINE_DEBUG) also shows which vector backend runs.
+   * Errors for the user go through {@link #handle}, one line each.
+   */
+  private static void configureLogging() {
+    String wanted = System.getenv("NEGMINE_LOG");
+    Level level = System.getenv("NEGMINE_DEBUG") != null ? Level.FINE : Level.WARNING;
+    if (wanted != null) {
+      try {
+        level = Level.parse(wanted.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        level = Level.INFO;
+      }
+    }
+    NEGMINE_LOG.setLevel(level);
   }
 
   @Override

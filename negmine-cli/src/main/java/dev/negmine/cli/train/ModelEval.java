@@ -5,12 +5,10 @@ import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.run.EmbeddingModel;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * Hook for {@code negmine eval --model RUN --data PATH}: embeds labelled data with a trained model
- * (its own preprocessing) and returns the cosine retrieval metrics ({@code map_at_r}, {@code p_at_1},
- * {@code r_precision}, {@code mrr}). Bad input throws {@link IllegalArgumentException}.
+ * Used by {@code negmine eval --model RUN --data PATH}: embeds labelled data with a trained model,
+ * applying the model's own preprocessing. Bad input throws {@link IllegalArgumentException}.
  */
 public final class ModelEval {
   private ModelEval() {}
@@ -21,11 +19,6 @@ public final class ModelEval {
     try (EmbeddingModel m = EmbeddingModel.load(model)) {
       return new Embedded(m.embed(d), d.labels());
     }
-  }
-
-  public static Map<String, Double> evaluate(Path model, Path data, Path labels) throws IOException {
-    Embedded e = embed(model, data, labels);
-    return TrainSupport.EVALUATOR.evaluate(e.embeddings(), e.labels());
   }
 
   /** Embeddings and the labels of their items. */

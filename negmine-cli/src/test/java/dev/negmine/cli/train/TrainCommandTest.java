@@ -98,6 +98,11 @@ class TrainCommandTest {
     Result embed = run("embed", "--model", run.toString(), "--data", x.toString(), "--labels", y.toString(), "--out", emb.toString());
     assertEquals(0, embed.code(), embed.err());
     assertEquals(128, Npy.readFloatMatrix(emb).rows());
+    Result viaModel = run("eval", "--model", run.toString(), "--data", x.toString(), "--labels", y.toString(), "--json");
+    Result viaFile = run("eval", "--embeddings", emb.toString(), "--labels", y.toString(), "--json");
+    assertEquals(0, viaModel.code(), viaModel.err());
+    assertEquals(viaFile.out(), viaModel.out());
+    assertTrue(viaModel.out().contains("mean_average_precision_at_r"), viaModel.out());
     Path wrong = tmp.resolve("w.npy");
     Npy.write(wrong, FloatMatrix.of(2, 3, new float[6]));
     Npy.writeLongs(y, new long[] {0, 1}, 2);
