@@ -1,6 +1,7 @@
 package dev.negmine.train.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,17 +52,15 @@ public final class Adam {
     float c1 = (float) (1 - Math.pow(beta1, t));
     float c2 = (float) (1 - Math.pow(beta2, t));
     float stepSize = (float) (lr * Math.sqrt(c2) / c1);
+    // the engine's fused update (one native call per parameter, moments updated in place, gradient
+    // zeroed) computes p -= stepSize * m / (sqrt(v) + eps'); eps' = eps * sqrt(c2) puts eps on the
+    // bias-corrected sqrt(v) / sqrt(c2), as the paper and torch.optim.Adam do
+    float epsScaled = eps * (float) Math.sqrt(c2);
     for (int i = 0; i < params.size(); i++) {
       NDArray p = params.get(i);
-      NDArray g = p.getGradient();
-      NDArray mi = m.get(i);
-      NDArray vi = v.get(i);
-      mi.muli(beta1).addi(g.mul(1 - beta1));
-      vi.muli(beta2).addi(g.square().muli(1 - beta2));
-      // eps is added to sqrt(v)/sqrt(c2), as the paper's bias-corrected form
-      NDArray denom = vi.sqrt().addi(eps * (float) Math.sqrt(c2));
-      p.subi(mi.div(denom).muli(stepSize));
-      g.subi(g);
+      p.getNDArrayInternal().adamUpdate(
+          new NDList(p, p.getGradient(), m.get(i), v.get(i)), new NDList(p),
+          lr, stepSize, 0f, 1f, -1f, beta1, beta2, epsScaled, false, false);
     }
   }
 
