@@ -24,8 +24,15 @@ final class SimilarityEngine {
   /** Fewest rows per task when each task packs its own chunks of the right operand. */
   private static final int MIN_ROWS_PER_PACK = 96;
   private static final int TRANSPOSE_TILE = 16;
-  /** Below this many flops a call runs on the calling thread: handing work over costs more. */
-  private static final long SERIAL_FLOPS = 1L << 22;
+  /**
+   * Below this many flops a call runs on the calling thread. Measured on the 2-core reference VM
+   * (JMH sample mode, 1024 x 1024 x 128 self L2 into a buffer, ~134 Mflop after symmetry): one
+   * thread had a median of 4.2-4.6 ms, two threads 5.4-9.0 ms (minimum 2.7 ms, but waking and
+   * joining the second vCPU cost more than it saved most of the time). Training batches (B up to
+   * ~1024 at d = 128) therefore stay on one thread and leave the other core to the engine; larger
+   * problems (B = 4096, d = 768, queues, corpora) use every core.
+   */
+  private static final long SERIAL_FLOPS = 1L << 28;
 
   private final VectorKernels kernels;
   private final Parallel parallel;
