@@ -57,6 +57,23 @@ public final class Similarities {
     return out;
   }
 
+  /**
+   * Streams the self matrix of {@code a} as its blocks on or above the block diagonal, for
+   * reductions that fold each block into both its rows and its columns (half the work of the full
+   * matrix, no n x n array). Runs on the calling thread; blocks arrive with {@code rowStart <=
+   * colStart}, diagonal blocks complete; the diagonal holds the computed self-score (not forced to
+   * 0 or 1). Every value is bit-identical to the same entry of {@link #selfMatrix(FloatMatrix,
+   * Distance)}, and to its mirror. The block array is reused after {@code accept} returns.
+   */
+  public static void forEachUpperBlock(FloatMatrix a, Distance d, BlockVisitor visitor) {
+    engine().forEachUpperBlock(a, d, visitor);
+  }
+
+  /** Work (rows * rows * dim) up to which {@link #selfMatrix} runs on one thread. */
+  public static long serialSelfWork() {
+    return SimilarityEngine.SERIAL_FLOPS;
+  }
+
   /** Like {@link #selfMatrix(FloatMatrix, Distance)} but writes into {@code out} (overwritten). */
   public static void selfMatrix(FloatMatrix a, Distance d, FloatMatrix out) {
     checkOut(out, a.rows(), a.rows());

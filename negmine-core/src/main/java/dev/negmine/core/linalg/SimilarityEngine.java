@@ -32,7 +32,7 @@ final class SimilarityEngine {
    * ~1024 at d = 128) therefore stay on one thread and leave the other core to the engine; larger
    * problems (B = 4096, d = 768, queues, corpora) use every core.
    */
-  private static final long SERIAL_FLOPS = 1L << 28;
+  static final long SERIAL_FLOPS = 1L << 28;
 
   private final VectorKernels kernels;
   private final Parallel parallel;
@@ -102,6 +102,39 @@ final class SimilarityEngine {
       }
       mirrorDiagonalBlock(out, n, r0, rows, setDiagonal, diagonal);
     });
+  }
+
+  /**
+   * Visits every block of the self matrix on or above the block diagonal once, on the calling
+   * thread, in a reused scratch buffer: {@code (r0, r1, c0, c1)} with {@code r0 <= c0}; diagonal
+   * blocks are complete (both triangles). Each score is bit-identical to {@link #selfMatrix}'s,
+   * whose lower triangle mirrors the upper: products commute and the finish is symmetric.
+   */
+  void forEachUpperBlock(FloatMatrix a, Distance d, BlockVisitor visitor) {
+    int n = a.rows();
+    int dim = a.cols();
+    if (n == 0) {
+      return;
+    }
+    float[] fac = factors(a, d, "");
+    Finish finish = finish(d);
+    int mr = kernels.tileRows();
+    int nr = kernels.tileCols();
+    int unit = mr / gcd(mr, nr) * nr;
+    int bs = Math.max(unit, SELF_BLOCK / unit * unit);
+    long flops = (long) n * n * dim;
+    float[] left = packAll(a, mr, flops);
+    float[] right = packAll(a, nr, flops);
+    float[] scratch = new float[Math.min(bs, n) * Math.min(bs, n)];
+    for (int r0 = 0; r0 < n; r0 += bs) {
+      int rows = Math.min(bs, n - r0);
+      for (int c0 = r0; c0 < n; c0 += bs) {
+        int cols = Math.min(bs, n - c0);
+        kernels.scoreBlock(left, r0 * dim, rows, right, c0 * dim, cols, dim, finish,
+            fac, r0, fac, c0, scratch, 0, cols);
+        visitor.accept(r0, r0 + rows, c0, c0 + cols, scratch);
+      }
+    }
   }
 
   /** Writes the a.rows() x b.rows() matrix into {@code out} (row-major, row length b.rows()). */

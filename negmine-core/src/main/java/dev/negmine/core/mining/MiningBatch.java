@@ -63,11 +63,7 @@ public record MiningBatch(
 
   /** Scores a batch against itself under {@code config} (normalising first when it says so). */
   public static MiningBatch self(FloatMatrix embeddings, long[] labels, long[] ids, MinerConfig config) {
-    checkRows("labels", labels.length, embeddings.rows());
-    if (ids != null) {
-      checkRows("ids", ids.length, embeddings.rows());
-    }
-    FloatMatrix e = prepare(embeddings, config);
+    FloatMatrix e = prepareSelf(embeddings, labels, ids, config);
     return new MiningBatch(Similarities.selfMatrix(e, config.distance()), config.distance(),
         labels, ids, labels, ids, true, embeddings.cols());
   }
@@ -113,6 +109,18 @@ public record MiningBatch(
       return false;
     }
     return ids == null || refIds == null || ids[i] != refIds[j];
+  }
+
+  /**
+   * The checks and preparation of {@link #self}, without the score matrix: for miners that stream
+   * the self scores instead of holding them.
+   */
+  static FloatMatrix prepareSelf(FloatMatrix embeddings, long[] labels, long[] ids, MinerConfig config) {
+    checkRows("labels", labels.length, embeddings.rows());
+    if (ids != null) {
+      checkRows("ids", ids.length, embeddings.rows());
+    }
+    return prepare(embeddings, config);
   }
 
   private static FloatMatrix prepare(FloatMatrix e, MinerConfig config) {
