@@ -58,15 +58,13 @@ final class SimilarityEngine {
     if (n == 0) {
       return;
     }
-    float[] fac = factors(a, d, "");
-    Finish finish = finish(d);
-    int mr = kernels.tileRows();
-    int nr = kernels.tileCols();
-    int unit = mr / gcd(mr, nr) * nr;
-    int bs = Math.max(unit, SELF_BLOCK / unit * unit);
-    long flops = (long) n * n * dim;
-    float[] left = packAll(a, mr, flops);
-    float[] right = packAll(a, nr, flops);
+    SelfPanels sp = selfPanels(a, d);
+    float[] fac = sp.fac();
+    Finish finish = sp.finish();
+    int bs = sp.block();
+    long flops = sp.flops();
+    float[] left = sp.left();
+    float[] right = sp.right();
     int nb = (n + bs - 1) / bs;
     int pairs = nb * (nb + 1) / 2;
     int[] blockRow = new int[pairs];
@@ -94,14 +92,27 @@ final class SimilarityEngine {
       }
       // A diagonal block: per strip of nr columns, only the rows down to the diagonal (rounded up
       // to whole tiles; the overshoot is overwritten by the mirror).
+      int nr = kernels.tileCols();
       for (int j0 = 0; j0 < cols; j0 += nr) {
         int w = Math.min(nr, cols - j0);
-        int h = Math.min(rows, roundUp(j0 + w, mr));
+        int h = Math.min(rows, roundUp(j0 + w, kernels.tileRows()));
         kernels.scoreBlock(left, r0 * dim, h, right, (c0 + j0) * dim, w, dim, finish,
             fac, r0, fac, c0 + j0, out, r0 * n + c0 + j0, n);
       }
       mirrorDiagonalBlock(out, n, r0, rows, setDiagonal, diagonal);
     });
+  }
+
+  /** What both self-matrix paths prepare: score factors, finish, block size and packed panels. */
+  private record SelfPanels(float[] fac, Finish finish, int block, long flops, float[] left, float[] right) {}
+
+  private SelfPanels selfPanels(FloatMatrix a, Distance d) {
+    int mr = kernels.tileRows();
+    int nr = kernels.tileCols();
+    int unit = mr / gcd(mr, nr) * nr;
+    int bs = Math.max(unit, SELF_BLOCK / unit * unit);
+    long flops = (long) a.rows() * a.rows() * a.cols();
+    return new SelfPanels(factors(a, d, ""), finish(d), bs, flops, packAll(a, mr, flops), packAll(a, nr, flops));
   }
 
   /**
@@ -116,15 +127,13 @@ final class SimilarityEngine {
     if (n == 0) {
       return;
     }
-    float[] fac = factors(a, d, "");
-    Finish finish = finish(d);
-    int mr = kernels.tileRows();
-    int nr = kernels.tileCols();
-    int unit = mr / gcd(mr, nr) * nr;
-    int bs = Math.max(unit, SELF_BLOCK / unit * unit);
-    long flops = (long) n * n * dim;
-    float[] left = packAll(a, mr, flops);
-    float[] right = packAll(a, nr, flops);
+    SelfPanels sp = selfPanels(a, d);
+    float[] fac = sp.fac();
+    Finish finish = sp.finish();
+    int bs = sp.block();
+    long flops = sp.flops();
+    float[] left = sp.left();
+    float[] right = sp.right();
     float[] scratch = new float[Math.min(bs, n) * Math.min(bs, n)];
     for (int r0 = 0; r0 < n; r0 += bs) {
       int rows = Math.min(bs, n - r0);
