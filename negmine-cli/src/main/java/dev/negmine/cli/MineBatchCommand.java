@@ -1,5 +1,6 @@
 package dev.negmine.cli;
 
+import dev.negmine.core.io.Json;
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.mining.Miner;

@@ -1,5 +1,6 @@
 package dev.negmine.cli;
 
+import dev.negmine.core.io.Json;
 import dev.negmine.core.io.AtomicFiles;
 import dev.negmine.core.io.Npy;
 import dev.negmine.core.pool.CandidatePool;

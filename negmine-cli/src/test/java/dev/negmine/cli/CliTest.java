@@ -1,5 +1,6 @@
 package dev.negmine.cli;
 
+import static dev.negmine.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.negmine.core.io.Npy;
 import dev.negmine.core.linalg.FloatMatrix;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,24 +34,6 @@ class CliTest {
     dev.negmine.core.linalg.Similarities.backend();
   }
 
-  record Outcome(int code, String out, String err) {}
-
-  static Outcome run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   static long[] sortedRows(long[] flat) {
     int t = flat.length / 3;
     long[][] rows = new long[t][];
@@ -72,7 +52,7 @@ class CliTest {
   @ValueSource(strings = {"batch-hard", "cos-batch-hard", "semihard-band", "hard-band", "all-band", "easy-band", "semihard-tf"})
   void mineBatchReproducesTheFixtureRows(String miner) throws IOException {
     Path out = dir.resolve(miner + ".npy");
-    Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(),
+    CliRun.Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(),
         "--labels", SMALL.resolve("labels.npy").toString(), "--miner", miner, "--out", out.toString());
     assertEquals(0, o.code(), o.err());
     assertArrayEquals(new int[] {Npy.readHeader(SMALL.resolve(miner + ".npy")).shape()[0], 3}, Npy.readHeader(out).shape());
@@ -82,7 +62,7 @@ class CliTest {
   @Test
   void maxTripletsCapsAndJsonReportsIt() throws IOException {
     Path out = dir.resolve("cap.npy");
-    Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(),
+    CliRun.Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(),
         "--labels", SMALL.resolve("labels.npy").toString(), "--miner", "easy-band",
         "--max-triplets", "100", "--seed", "7", "--out", out.toString(), "--json");
     assertEquals(0, o.code(), o.err());
@@ -92,7 +72,7 @@ class CliTest {
 
   @Test
   void evalPrintsMetricsAsJson() {
-    Outcome o = run("eval", "--embeddings", SMALL.resolve("emb.npy").toString(),
+    CliRun.Outcome o = run("eval", "--embeddings", SMALL.resolve("emb.npy").toString(),
         "--labels", SMALL.resolve("labels.npy").toString(), "--json");
     assertEquals(0, o.code(), o.err());
     for (String key : List.of("precision_at_1", "mean_average_precision_at_r", "r_precision", "mean_reciprocal_rank")) {
@@ -101,7 +81,7 @@ class CliTest {
   }
 
   /** Writes embeddings and labels, then expects exit 2, a one-line error naming the file, and no output. */
-  Outcome expectBadInput(FloatMatrix emb, long[] labels, String expected, String... extra) throws IOException {
+  CliRun.Outcome expectBadInput(FloatMatrix emb, long[] labels, String expected, String... extra) throws IOException {
     Path e = dir.resolve("e.npy");
     Path l = dir.resolve("l.npy");
     Path out = dir.resolve("out.npy");
@@ -110,7 +90,7 @@ class CliTest {
     List<String> args = new ArrayList<>(List.of("mine-batch", "--embeddings", e.toString(), "--labels", l.toString(),
         "--miner", "batch-hard", "--out", out.toString()));
     args.addAll(List.of(extra));
-    Outcome o = run(args.toArray(String[]::new));
+    CliRun.Outcome o = run(args.toArray(String[]::new));
     assertEquals(2, o.code(), o.out() + o.err());
     assertEquals(1, o.err().strip().lines().count(), "one line expected: " + o.err());
     assertTrue(o.err().contains(expected), "expected '" + expected + "' in: " + o.err());
@@ -161,7 +141,7 @@ class CliTest {
     Path out = dir.resolve("out.npy");
     Npy.write(e, grid(4, 3));
     Npy.write(l, FloatMatrix.of(4, 1, new float[] {0, 0, 1, 1}));
-    Outcome o = run("mine-batch", "--embeddings", e.toString(), "--labels", l.toString(), "--miner", "batch-hard",
+    CliRun.Outcome o = run("mine-batch", "--embeddings", e.toString(), "--labels", l.toString(), "--miner", "batch-hard",
         "--out", out.toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains("l.npy"), o.err());
@@ -177,7 +157,7 @@ class CliTest {
     Npy.writeLongs(l, new long[64], 64);
     byte[] whole = Files.readAllBytes(e);
     Files.write(e, Arrays.copyOf(whole, whole.length - 100));
-    Outcome o = run("mine-batch", "--embeddings", e.toString(), "--labels", l.toString(), "--miner", "batch-hard",
+    CliRun.Outcome o = run("mine-batch", "--embeddings", e.toString(), "--labels", l.toString(), "--miner", "batch-hard",
         "--out", out.toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains("e.npy") && o.err().contains("truncated"), o.err());
@@ -195,7 +175,7 @@ class CliTest {
     Path l = dir.resolve("l.npy");
     Npy.writeLongs(e, new long[] {1, 2, 3}, 3);
     Npy.writeLongs(l, new long[] {0, 1, 1}, 3);
-    Outcome o = run("mine-batch", "--embeddings", e.toString(), "--labels", l.toString(), "--miner", "batch-hard",
+    CliRun.Outcome o = run("mine-batch", "--embeddings", e.toString(), "--labels", l.toString(), "--miner", "batch-hard",
         "--out", dir.resolve("o.npy").toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains("2-D"), o.err());
@@ -203,7 +183,7 @@ class CliTest {
 
   @Test
   void unknownMinerListsTheValidOnes() {
-    Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(),
+    CliRun.Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(),
         "--labels", SMALL.resolve("labels.npy").toString(), "--miner", "nope", "--out", dir.resolve("o.npy").toString());
     assertEquals(2, o.code());
     assertTrue(o.err().contains("batch-hard"), o.err());
@@ -215,7 +195,7 @@ class CliTest {
     Files.writeString(out, "earlier result");
     Path l = dir.resolve("bad-labels.npy");
     Npy.writeLongs(l, new long[] {0, 1}, 2);
-    Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(), "--labels", l.toString(),
+    CliRun.Outcome o = run("mine-batch", "--embeddings", SMALL.resolve("emb.npy").toString(), "--labels", l.toString(),
         "--miner", "batch-hard", "--out", out.toString());
     assertEquals(2, o.code());
     assertEquals("earlier result", Files.readString(out));
@@ -223,7 +203,7 @@ class CliTest {
 
   @Test
   void benchMinersJsonHasTheDocumentedFields() {
-    Outcome o = run("bench", "miners", "--batch", "64", "--dim", "16", "--classes", "8", "--min-time", "0.05",
+    CliRun.Outcome o = run("bench", "miners", "--batch", "64", "--dim", "16", "--classes", "8", "--min-time", "0.05",
         "--miners", "batch-hard,semihard-band", "--json");
     assertEquals(0, o.code(), o.err());
     for (String key : List.of("\"similarity_ms\"", "\"gflops\"", "\"miners\"", "\"batch-hard\"", "\"semihard-band\"", "\"median_ms\"")) {

@@ -33,7 +33,7 @@ class OfflineCliTest {
   void mineInspectExport() throws IOException {
     Path[] in = corpus();
     Path pool = dir.resolve("pool");
-    CliTest.Outcome o = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+    CliRun.Outcome o = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
         "--top", "10", "--index", "hnsw", "--margin-absolute", "0.02", "--ttl", "2h", "--out", pool.toString(), "--json");
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("\"recall\""), o.out());
@@ -50,7 +50,7 @@ class OfflineCliTest {
     InstantSource old = PoolCommand.clock;
     try {
       PoolCommand.clock = InstantSource.fixed(p.manifest().createdAt().plus(Duration.ofHours(3)));
-      CliTest.Outcome inspect = CliTest.run("pool", "inspect", pool.toString(), "--json");
+      CliRun.Outcome inspect = CliRun.run("pool", "inspect", pool.toString(), "--json");
       assertEquals(0, inspect.code(), inspect.err());
       assertTrue(inspect.out().contains("\"expired\": true"), inspect.out());
       assertTrue(inspect.out().contains("\"p50\""), inspect.out());
@@ -59,18 +59,18 @@ class OfflineCliTest {
       PoolCommand.clock = old;
     }
 
-    CliTest.Outcome trip = CliTest.run("pool", "export", pool.toString(), "--format", "triplet", "--negatives", "2");
+    CliRun.Outcome trip = CliRun.run("pool", "export", pool.toString(), "--format", "triplet", "--negatives", "2");
     assertEquals(0, trip.code(), trip.err());
     String first = trip.out().lines().findFirst().orElseThrow();
     assertTrue(first.matches("\\{\"anchor\": \\d+, \"positive\": \\d+, \"negative\": \\d+\\}"), first);
 
-    CliTest.Outcome nt = CliTest.run("pool", "export", pool.toString(), "--format", "n-tuple", "--negatives", "3");
+    CliRun.Outcome nt = CliRun.run("pool", "export", pool.toString(), "--format", "n-tuple", "--negatives", "3");
     assertEquals(0, nt.code(), nt.err());
     List<String> lines = nt.out().lines().toList();
     assertTrue(lines.get(0).contains("\"negative_3\"") && !lines.get(0).contains("\"negative_4\""), lines.get(0));
 
     Path npy = dir.resolve("t.npy");
-    assertEquals(0, CliTest.run("pool", "export", pool.toString(), "--format", "npy", "--out", npy.toString()).code());
+    assertEquals(0, CliRun.run("pool", "export", pool.toString(), "--format", "npy", "--out", npy.toString()).code());
     assertEquals(3, Npy.readHeader(npy).shape()[1]);
     assertEquals(p.candidates(), Npy.readHeader(npy).shape()[0]);
   }
@@ -78,7 +78,7 @@ class OfflineCliTest {
   @Test
   void exactAndHnswPoolsAgreeOnAnEasyCorpus() throws IOException {
     Path[] in = corpus();
-    assertEquals(0, CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(), "--top", "5",
+    assertEquals(0, CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(), "--top", "5",
         "--index", "exact", "--out", dir.resolve("x").toString()).code());
     CandidatePool x = PoolFiles.read(dir.resolve("x"));
     assertEquals(1.0, x.manifest().recall());
@@ -89,25 +89,25 @@ class OfflineCliTest {
   void badInputIsOneLineExitTwo() throws IOException {
     Path[] in = corpus();
     Path pool = dir.resolve("pool");
-    assertEquals(0, CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(), "--top", "3",
+    assertEquals(0, CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(), "--top", "3",
         "--out", pool.toString()).code());
     byte[] bin = Files.readAllBytes(pool.resolve("pool.bin"));
     bin[bin.length - 1] ^= 0x55;
     Files.write(pool.resolve("pool.bin"), bin);
-    CliTest.Outcome bad = CliTest.run("pool", "inspect", pool.toString());
+    CliRun.Outcome bad = CliRun.run("pool", "inspect", pool.toString());
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("checksum") && bad.err().strip().lines().count() == 1, bad.err());
 
-    CliTest.Outcome model = CliTest.run("mine", "--model", "runs/x", "--out", dir.resolve("p2").toString());
+    CliRun.Outcome model = CliRun.run("mine", "--model", "runs/x", "--out", dir.resolve("p2").toString());
     assertEquals(2, model.code());
     assertTrue(model.err().contains("--model needs --data"), model.err());
 
-    CliTest.Outcome ttl = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+    CliRun.Outcome ttl = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
         "--ttl", "soon", "--out", dir.resolve("p3").toString());
     assertEquals(2, ttl.code());
     assertTrue(ttl.err().contains("--ttl"), ttl.err());
 
-    CliTest.Outcome both = CliTest.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+    CliRun.Outcome both = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
         "--margin-absolute", "0.1", "--margin-relative", "0.1", "--out", dir.resolve("p4").toString());
     assertEquals(2, both.code());
   }
@@ -117,11 +117,11 @@ class OfflineCliTest {
   void mineFromATrainedModel() throws IOException {
     Path[] in = corpus();
     Path run = dir.resolve("run");
-    CliTest.Outcome t = CliTest.run("train", "--data", in[0].toString(), "--labels", in[1].toString(), "--encoder", "mlp",
+    CliRun.Outcome t = CliRun.run("train", "--data", in[0].toString(), "--labels", in[1].toString(), "--encoder", "mlp",
         "--epochs", "1", "--batch", "48", "--m-per-class", "8", "--no-progress", "--out", run.toString());
     assertEquals(0, t.code(), t.err());
     Path pool = dir.resolve("pool");
-    CliTest.Outcome o = CliTest.run("mine", "--model", run.toString(), "--data", in[0].toString(), "--labels",
+    CliRun.Outcome o = CliRun.run("mine", "--model", run.toString(), "--data", in[0].toString(), "--labels",
         in[1].toString(), "--top", "5", "--out", pool.toString());
     assertEquals(0, o.code(), o.err());
     CandidatePool p = PoolFiles.read(pool);
@@ -131,13 +131,13 @@ class OfflineCliTest {
 
   @Test
   void benchQueueAndOfflineJson() {
-    CliTest.Outcome q = CliTest.run("bench", "queue", "--queue", "2048", "--batch", "64", "--dim", "16",
+    CliRun.Outcome q = CliRun.run("bench", "queue", "--queue", "2048", "--batch", "64", "--dim", "16",
         "--min-time", "0.05", "--json");
     assertEquals(0, q.code(), q.err());
     for (String key : List.of("\"kernel_ms\"", "\"mining_ms\"", "\"ratio\"", "\"negatives_per_ms\"")) {
       assertTrue(q.out().contains(key), q.out());
     }
-    CliTest.Outcome off = CliTest.run("bench", "offline", "--corpus", "2000", "--dim", "16", "--top", "20",
+    CliRun.Outcome off = CliRun.run("bench", "offline", "--corpus", "2000", "--dim", "16", "--top", "20",
         "--queries", "50", "--clusters", "20", "--json");
     assertEquals(0, off.code(), off.err());
     assertTrue(off.out().contains("\"recall\"") && off.out().contains("\"queries_per_s\""), off.out());

@@ -1,15 +1,13 @@
 package dev.negmine.cli.train;
 
+import static dev.negmine.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.negmine.cli.Main;
+import dev.negmine.cli.CliRun;
 import dev.negmine.core.io.Npy;
 import dev.negmine.core.linalg.FloatMatrix;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -17,23 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
-  record Result(int code, String out, String err) {}
-
-  static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   static void blobs(Path x, Path y, int n, int dim, long seed) throws Exception {
     Random r = new Random(seed);
@@ -49,7 +30,7 @@ class TrainCommandTest {
     Npy.writeLongs(y, l, n);
   }
 
-  static void assertBadInput(Result r, String fragment) {
+  static void assertBadInput(CliRun.Outcome r, String fragment) {
     assertEquals(2, r.code(), r.err());
     String[] lines = r.err().strip().split("\n");
     assertEquals(1, lines.length, "one error line: " + r.err());
@@ -82,7 +63,7 @@ class TrainCommandTest {
     Path y = tmp.resolve("y.npy");
     blobs(x, y, 128, 8, 1);
     Path run = tmp.resolve("run");
-    Result ok = run("train", "--data", x.toString(), "--labels", y.toString(), "--encoder", "mlp", "--epochs", "1",
+    CliRun.Outcome ok = run("train", "--data", x.toString(), "--labels", y.toString(), "--encoder", "mlp", "--epochs", "1",
         "--batch", "32", "--m-per-class", "8", "--no-progress", "--out", run.toString());
     assertEquals(0, ok.code(), ok.err());
     assertTrue(ok.out().contains("report: "), ok.out());
@@ -95,11 +76,11 @@ class TrainCommandTest {
     assertArrayEquals(summary, Files.readAllBytes(run.resolve("summary.json")));
 
     Path emb = tmp.resolve("emb.npy");
-    Result embed = run("embed", "--model", run.toString(), "--data", x.toString(), "--labels", y.toString(), "--out", emb.toString());
+    CliRun.Outcome embed = run("embed", "--model", run.toString(), "--data", x.toString(), "--labels", y.toString(), "--out", emb.toString());
     assertEquals(0, embed.code(), embed.err());
     assertEquals(128, Npy.readFloatMatrix(emb).rows());
-    Result viaModel = run("eval", "--model", run.toString(), "--data", x.toString(), "--labels", y.toString(), "--json");
-    Result viaFile = run("eval", "--embeddings", emb.toString(), "--labels", y.toString(), "--json");
+    CliRun.Outcome viaModel = run("eval", "--model", run.toString(), "--data", x.toString(), "--labels", y.toString(), "--json");
+    CliRun.Outcome viaFile = run("eval", "--embeddings", emb.toString(), "--labels", y.toString(), "--json");
     assertEquals(0, viaModel.code(), viaModel.err());
     assertEquals(viaFile.out(), viaModel.out());
     assertTrue(viaModel.out().contains("mean_average_precision_at_r"), viaModel.out());
@@ -116,7 +97,7 @@ class TrainCommandTest {
     Path y = tmp.resolve("y.npy");
     blobs(x, y, 128, 8, 3);
     Path out = tmp.resolve("cmp");
-    Result r = run("compare", "--recipes", "facenet,random", "--seeds", "2", "--data", x.toString(), "--labels", y.toString(),
+    CliRun.Outcome r = run("compare", "--recipes", "facenet,random", "--seeds", "2", "--data", x.toString(), "--labels", y.toString(),
         "--encoder", "mlp", "--epochs", "2", "--batch", "32", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("facenet") && r.out().contains("random"), r.out());

@@ -128,23 +128,19 @@ final class SimilarityEngine {
       return;
     }
     SelfPanels sp = selfPanels(a, d);
-    float[] fac = sp.fac();
-    Finish finish = sp.finish();
     int bs = sp.block();
-    long flops = sp.flops();
-    float[] left = sp.left();
-    float[] right = sp.right();
     float[] scratch = new float[Math.min(bs, n) * Math.min(bs, n)];
     for (int r0 = 0; r0 < n; r0 += bs) {
       int rows = Math.min(bs, n - r0);
       for (int c0 = r0; c0 < n; c0 += bs) {
         int cols = Math.min(bs, n - c0);
-        kernels.scoreBlock(left, r0 * dim, rows, right, c0 * dim, cols, dim, finish,
-            fac, r0, fac, c0, scratch, 0, cols);
+        kernels.scoreBlock(sp.left(), r0 * dim, rows, sp.right(), c0 * dim, cols, dim, sp.finish(),
+            sp.fac(), r0, sp.fac(), c0, scratch, 0, cols);
         visitor.accept(r0, r0 + rows, c0, c0 + cols, scratch);
       }
     }
   }
+
 
   /** Writes the a.rows() x b.rows() matrix into {@code out} (row-major, row length b.rows()). */
   void matrix(FloatMatrix a, FloatMatrix b, Distance d, float[] out) {

@@ -1,6 +1,7 @@
 package dev.negmine.core.pool;
 
 import dev.negmine.core.io.AtomicFiles;
+import dev.negmine.core.io.Json;
 import dev.negmine.core.io.NegmineFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,7 +47,7 @@ public final class PoolFiles {
     MessageDigest sha = sha256();
     AtomicFiles.write(dir.resolve(BINARY), ch -> writeBinary(ch, pool, sha));
     PoolManifest m = pool.manifest().withPayloadSha256(HexFormat.of().formatHex(sha.digest()));
-    AtomicFiles.writeString(dir.resolve(MANIFEST), MiniJson.write(toJson(m)));
+    AtomicFiles.writeString(dir.resolve(MANIFEST), Json.write(toJson(m)) + "\n");
     return m;
   }
 
@@ -128,7 +129,7 @@ public final class PoolFiles {
       throw new NegmineFormatException(mf, "not UTF-8 text");
     }
     try {
-      Object parsed = MiniJson.parse(text);
+      Object parsed = Json.parse(text);
       if (!(parsed instanceof Map<?, ?> map) || !"negmine-pool".equals(map.get("format"))) {
         throw new NegmineFormatException(mf, "not a negmine pool manifest (no \"format\": \"negmine-pool\")");
       }

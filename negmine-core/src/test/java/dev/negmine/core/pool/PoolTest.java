@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.negmine.core.io.Json;
 import dev.negmine.core.io.NegmineFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ class PoolTest {
     PoolManifest written = PoolFiles.write(dir.resolve("p"), p);
     CandidatePool back = PoolFiles.read(dir.resolve("p"));
     assertTrue(back.sameContents(p));
-    assertEquals(MiniJson.write(PoolFiles.toJson(written)), MiniJson.write(PoolFiles.toJson(back.manifest())));
+    assertEquals(Json.write(PoolFiles.toJson(written)), Json.write(PoolFiles.toJson(back.manifest())));
     assertEquals(Instant.parse("2026-01-03T00:00:00Z"), back.manifest().expiresAt());
     assertEquals("exact", back.manifest().index().get("kind"));
   }

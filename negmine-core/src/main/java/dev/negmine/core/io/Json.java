@@ -1,4 +1,4 @@
-package dev.negmine.core.pool;
+package dev.negmine.core.io;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -8,26 +8,30 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The manifest's JSON: a writer for maps, lists, strings, numbers, booleans and null (non-finite
- * doubles as null), and a strict recursive-descent parser for the same values (numbers parse as
- * Long when integral, else Double). Errors are {@link IllegalArgumentException} with the offset.
+ * negmine's one JSON codec, for manifests, provenance and the CLI's {@code --json} output: a
+ * writer for maps (iteration order kept), lists, strings, numbers, booleans and null (non-finite
+ * doubles as null), indented two spaces, and a strict recursive-descent parser for the same values
+ * (numbers parse as Long when integral, else Double). Errors are {@link IllegalArgumentException}
+ * with the offset. Stateless apart from one parse; thread-safe.
  */
-final class MiniJson {
+public final class Json {
   private final String s;
   private int pos;
 
-  private MiniJson(String s) {
+  private Json(String s) {
     this.s = s;
   }
 
-  static String write(Object v) {
+  /** The value as indented JSON, without a trailing newline. */
+  public static String write(Object v) {
     StringBuilder sb = new StringBuilder();
     write(sb, v, 0);
-    return sb.append('\n').toString();
+    return sb.toString();
   }
 
-  static Object parse(String text) {
-    MiniJson p = new MiniJson(text);
+  /** Parses one JSON value; maps come back as LinkedHashMap, arrays as List. */
+  public static Object parse(String text) {
+    Json p = new Json(text);
     Object v = p.value();
     p.ws();
     if (p.pos != text.length()) {
