@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.mining.Miner;
 import dev.negmine.core.mining.MinerConfig;
@@ -22,6 +23,7 @@ import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.data.Preprocessing;
 import dev.negmine.train.engine.Adam;
 import dev.negmine.train.engine.TorchRuntime;
+import dev.negmine.train.loss.HostGradientLoss;
 import dev.negmine.train.loss.Losses;
 import dev.negmine.train.loss.TupleLoss;
 import dev.negmine.train.model.Encoders;
@@ -33,6 +35,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Trains an encoder on labelled items: M-per-class (or shuffled) batches, the curriculum's miner on
@@ -66,6 +72,17 @@ public final class Trainer implements AutoCloseable {
   private int stepInEpoch;
   private long step;
   private int[][] epochBatches;
+  /**
+   * Runs the monitor's host-side statistics of a step (hardest loss, effective rank...) on the
+   * second core while the engine runs backward and the optimizer on this one; joined before the
+   * step returns, so steps stay strictly sequential.
+   */
+  private final ExecutorService monitorThread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "negmine-monitor");
+    t.setDaemon(true);
+    return t;
+  });
+  private Future<BatchStats> pendingStats;
 
   /**
    * @param preprocessing the feature transform, or null to fit one to {@code train}
@@ -97,7 +114,7 @@ public final class Trainer implements AutoCloseable {
       params.add(a);
     }
     this.store = new ParameterStore(manager, false);
-    this.adam = new Adam(params, manager, config.learningRate() * config.curriculum().at(0).lrScale());
+    this.adam = new Adam(params, config.learningRate() * config.curriculum().at(0).lrScale());
     this.monitor = new BatchMonitor(miners.create("batch-hard", MinerConfig.builder().seed(config.seed()).build()));
   }
 
@@ -165,24 +182,50 @@ public final class Trainer implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       NDArray input = manager.create(x.data(), new Shape(x.rows(), x.cols()));
       float lossValue;
-      FloatMatrix emb;
-      Triplets mined;
-      MiningBatch scores;
       try (GradientCollector gc = engine.newGradientCollector()) {
         NDArray e = block.forward(store, new NDList(input), true).singletonOrThrow();
-        emb = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), e.toFloatArray());
-        scores = MiningBatch.self(emb, labels, null, mc);
-        mined = miner.mine(scores, step);
-        NDArray l = loss.compute(e, labels, mined);
-        lossValue = l.getFloat();
+        FloatMatrix emb = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), e.toFloatArray());
+        MiningBatch scores = MiningBatch.self(emb, labels, null, mc);
+        Triplets mined = miner.mine(scores, step);
+        long stepNow = step;
+        int epochNow = epoch;
+        pendingStats = monitorThread.submit(
+            () -> monitor.measure(stepNow, epochNow, phase.miner(), 0, phase.margin(), emb, scores, mined));
+        NDArray l;
+        // triplet losses: value and d loss / d e on the host from the miner's own distances, then
+        // back-propagated through the encoder as sum(e * G) (see HostGradientLoss)
+        if (loss instanceof HostGradientLoss host && scores.distance() == Distance.L2) {
+          float[] grad = new float[emb.rows() * emb.cols()];
+          lossValue = host.lossAndGradient(emb, scores.scores(), mined, grad);
+          l = e.mul(manager.create(grad, e.getShape())).sum();
+        } else {
+          l = loss.compute(e, labels, mined);
+          lossValue = l.getFloat();
+        }
         gc.backward(l);
       }
       adam.step();
-      stats = monitor.measure(step, epoch, phase.miner(), lossValue, phase.margin(), emb, scores, mined);
+      stats = awaitStats().withLoss(lossValue);
       scope.suppressNotUsedWarning();
     }
     advance();
     return stats;
+  }
+
+  private BatchStats awaitStats() {
+    try {
+      return pendingStats.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the step's statistics", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pendingStats = null;
+    }
   }
 
   private void advance() {
@@ -233,11 +276,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The optimizer moments, as host arrays in parameter order (first moments, then second). */
   public List<float[]> optimizerState() {
-    List<float[]> out = new ArrayList<>();
-    for (NDArray a : adam.state()) {
-      out.add(a.toFloatArray());
-    }
-    return out;
+    return adam.state();
   }
 
   /** Restores a checkpointed position: weights, optimizer moments and the step counters. */
@@ -264,6 +303,7 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
+    monitorThread.shutdownNow();
     manager.close();
   }
 }

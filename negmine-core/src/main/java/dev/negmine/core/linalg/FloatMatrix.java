@@ -107,6 +107,17 @@ public final class FloatMatrix {
     return m;
   }
 
+  /** A new matrix holding the transpose. */
+  public FloatMatrix transpose() {
+    FloatMatrix t = zeros(cols, rows);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        t.data[j * rows + i] = data[i * cols + j];
+      }
+    }
+    return t;
+  }
+
   @Override
   public String toString() {
     return "FloatMatrix[" + rows + "x" + cols + "]";

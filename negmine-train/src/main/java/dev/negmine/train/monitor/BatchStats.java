@@ -26,4 +26,11 @@ public record BatchStats(
     int tuples,
     double activeFraction,
     double meanCosine,
-    double effectiveRank) {}
+    double effectiveRank) {
+
+  /** The same statistics with the step's training loss set. */
+  public BatchStats withLoss(double value) {
+    return new BatchStats(step, epoch, miner, batchSize, value, hardestLoss, tuples, activeFraction, meanCosine,
+        effectiveRank);
+  }
+}
