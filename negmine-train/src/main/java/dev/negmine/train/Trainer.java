@@ -31,6 +31,9 @@ import dev.negmine.train.sampling.BatchSampler;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import dev.negmine.train.negatives.NegativeSources;
+import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +64,8 @@ public final class Trainer implements AutoCloseable {
   private final Adam adam;
   private final Engine engine;
   private final BatchMonitor monitor;
+  /** Negative sources beyond the batch miner, or null. */
+  private final NegativeSources sources;
 
   private int epoch;
   private int stepInEpoch;
@@ -68,9 +73,31 @@ public final class Trainer implements AutoCloseable {
   private int[][] epochBatches;
 
   /**
+   * Where a trainer runs, for the negative sources: item ids (offline pools name items by them),
+   * the clock pools expire by, and where pools mined during training are kept (null: not kept).
+   */
+  public record Environment(long[] ids, InstantSource clock, Path poolDir) {
+    public static Environment defaults(int items) {
+      long[] ids = new long[items];
+      for (int i = 0; i < items; i++) {
+        ids[i] = i;
+      }
+      return new Environment(ids, InstantSource.system(), null);
+    }
+  }
+
+  /**
    * @param preprocessing the feature transform, or null to fit one to {@code train}
    */
   public Trainer(TrainConfig config, LabeledData train, Preprocessing preprocessing, MinerFactory miners) {
+    this(config, train, preprocessing, miners, Environment.defaults(train.size()));
+  }
+
+  /**
+   * @param preprocessing the feature transform, or null to fit one to {@code train}
+   * @param env ids, clock and pool directory for the negative sources
+   */
+  public Trainer(TrainConfig config, LabeledData train, Preprocessing preprocessing, MinerFactory miners, Environment env) {
     this.config = config;
     this.train = train;
     if (config.encoder().inputDim() != train.features().cols()) {
@@ -99,6 +126,12 @@ public final class Trainer implements AutoCloseable {
     this.store = new ParameterStore(manager, false);
     this.adam = new Adam(params, manager, config.learningRate() * config.curriculum().at(0).lrScale());
     this.monitor = new BatchMonitor(miners.create("batch-hard", MinerConfig.builder().seed(config.seed()).build()));
+    if (env.ids().length != train.size()) {
+      throw new IllegalArgumentException(env.ids().length + " item ids for " + train.size() + " training items");
+    }
+    this.sources = config.sources() == null ? null : new NegativeSources(config.sources(), config.encoder(), trainX,
+        train.labels(), env.ids(), config.seed(), totalSteps(), env.clock(), env.poolDir(), manager, params,
+        x -> embedWith(block, manager, store, x, config.encoder().embeddingSize()), this::weights);
   }
 
   public TrainConfig config() {
@@ -156,7 +189,8 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < rows.length; i++) {
       labels[i] = train.labels()[rows[i]];
     }
-    FloatMatrix x = trainX.gather(rows);
+    NegativeSources.StepPlan plan = sources == null ? null : sources.prepare(rows, step);
+    FloatMatrix x = trainX.gather(plan == null ? rows : plan.forwardRows());
     MinerConfig mc = MinerConfig.builder().margin(phase.margin()).seed(config.seed()).build();
     Miner miner = RandomTriplets.NAME.equals(phase.miner()) ? new RandomTriplets(mc) : miners.create(phase.miner(), mc);
     TupleLoss loss = loss(phase);
@@ -164,20 +198,27 @@ public final class Trainer implements AutoCloseable {
     BatchStats stats;
     try (NDScope scope = new NDScope()) {
       NDArray input = manager.create(x.data(), new Shape(x.rows(), x.cols()));
+      int b = rows.length;
       float lossValue;
       FloatMatrix emb;
       Triplets mined;
       MiningBatch scores;
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray e = block.forward(store, new NDList(input), true).singletonOrThrow();
-        emb = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), e.toFloatArray());
+        NDArray all = block.forward(store, new NDList(input), true).singletonOrThrow();
+        NDArray e = plan == null ? all : all.get("0:" + b);
+        FloatMatrix host = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), all.toFloatArray());
+        emb = plan == null ? host : host.rowRange(0, b);
         scores = MiningBatch.self(emb, labels, null, mc);
         mined = miner.mine(scores, step);
-        NDArray l = loss.compute(e, labels, mined);
+        NDArray l = plan == null ? loss.compute(e, labels, mined)
+            : sources.loss(plan, all, host, phase.margin(), config.reduction());
         lossValue = l.getFloat();
         gc.backward(l);
       }
       adam.step();
+      if (plan != null) {
+        sources.finish(plan, params, x.rowRange(0, b), emb);
+      }
       stats = monitor.measure(step, epoch, phase.miner(), lossValue, phase.margin(), emb, scores, mined);
       scope.suppressNotUsedWarning();
     }
@@ -226,6 +267,43 @@ public final class Trainer implements AutoCloseable {
     return FloatMatrix.of(x.rows(), dim, out);
   }
 
+  /** The negative sources, or null when the config has none. */
+  public NegativeSources sources() {
+    return sources;
+  }
+
+  /** The negative sources' checkpoint state (queue, key encoder, pool in use); empty without sources. */
+  public byte[] sourcesState() throws IOException {
+    if (sources == null) {
+      return new byte[0];
+    }
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bos)) {
+      sources.save(out, step);
+    }
+    return bos.toByteArray();
+  }
+
+  /** Restores {@link #sourcesState()} (after {@link #restore}). */
+  public void restoreSources(byte[] state) throws IOException {
+    if (state.length == 0 || sources == null) {
+      if (state.length > 0) {
+        throw new IOException("the checkpoint holds negative-source state but this run has no sources");
+      }
+      return;
+    }
+    sources.restore(new DataInputStream(new java.io.ByteArrayInputStream(state)));
+  }
+
+  /** The current weights as host arrays, in parameter order. */
+  private List<float[]> weights() {
+    List<float[]> out = new ArrayList<>();
+    for (NDArray a : params) {
+      out.add(a.toFloatArray());
+    }
+    return out;
+  }
+
   /** Writes the encoder weights (DJL's parameter format). */
   public void saveWeights(DataOutputStream out) throws IOException {
     block.saveParameters(out);
@@ -264,6 +342,9 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (sources != null) {
+      sources.close();
+    }
     manager.close();
   }
 }
