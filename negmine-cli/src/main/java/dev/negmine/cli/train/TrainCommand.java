@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
   Integer queue;
   @Option(names = "--queue-warmup", description = "rows enqueued before the queue serves negatives (default: a quarter of the queue; moco: all of it)")
   Integer queueWarmup;
-  @Option(names = "--momentum", description = "EMA factor of a momentum key encoder that embeds the queued keys, e.g. 0.999 (default: none; moco: 0.99)")
+  @Option(names = "--momentum", description = "EMA factor of a momentum key encoder that embeds the queued keys, e.g. 0.999 (default: none)")
   Double momentum;
   @Option(names = "--pool", description = "offline candidate pool directory from 'negmine mine' (ids = row numbers of --data)")
   String pool;

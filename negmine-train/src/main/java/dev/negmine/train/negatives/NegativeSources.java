@@ -44,8 +44,8 @@ import java.util.function.UnaryOperator;
  *       lies in the semi-hard band (min over P of d(a,p), max over P of d(a,p) + margin); a random
  *       candidate when the band is empty. Queue rows are never the anchor's own item (same id) or
  *       its label; before the queue's warm-up its slots go in-batch.
- *   <li>random: one of {@code randomPerStep} items drawn uniformly per step (shared by the batch,
- *       as Pinterest does) with another label.
+ *   <li>random: one of {@code randomPerStep} distinct items drawn uniformly per step (shared by
+ *       the batch, as Pinterest does) with another label; in-batch once they are used up.
  *   <li>offline: the anchor's pool draw ({@link PoolSampler}: up to poolPerAnchor distinct
  *       candidates, seeded); anchors the pool lacks, or whose draw is used up, fall back to in-batch.
  * </ul>
@@ -153,6 +153,11 @@ public final class NegativeSources implements AutoCloseable {
     return keys;
   }
 
+  /** The offline pool in use, or null without an offline share. */
+  TrainingPool pool() {
+    return pool;
+  }
+
   /** Before the forward pass: the mix plan, the offline draws and the shared random items. */
   public StepPlan prepare(int[] rows, long step) {
     int b = rows.length;
@@ -160,10 +165,15 @@ public final class NegativeSources implements AutoCloseable {
     LinkedHashMap<Integer, Integer> extra = new LinkedHashMap<>();
     int[] random = new int[0];
     if (mix.count(NegativeSource.RANDOM) > 0) {
+      // distinct items: a partial Fisher-Yates shuffle of the training rows
       SplittableRandom r = new SplittableRandom(Seeds.derive(seed, STREAM_RANDOM, step));
       random = new int[Math.min(sc.randomPerStep(), trainX.rows())];
+      Map<Integer, Integer> swapped = new HashMap<>();
       for (int i = 0; i < random.length; i++) {
-        random[i] = extra.computeIfAbsent(r.nextInt(trainX.rows()), k -> extra.size());
+        int k = i + r.nextInt(trainX.rows() - i);
+        int vk = swapped.getOrDefault(k, k);
+        swapped.put(k, swapped.getOrDefault(i, i));
+        random[i] = extra.computeIfAbsent(vk, key -> extra.size());
       }
     }
     int[][] offline = new int[b][];
@@ -269,12 +279,22 @@ public final class NegativeSources implements AutoCloseable {
             if (randomDraw == null) {
               randomDraw = new Draw(plan.random.length, j -> labels[plan.extraRows[plan.random[j]]] != batchLabels[qa], j -> true);
             }
-            row = randomDraw.take(rnd);
-            if (row < 0) {
-              continue;
+            int k = randomDraw.take(rnd);
+            if (k < 0) {
+              src = NegativeSource.IN_BATCH;
+              if (batchDraw == null) {
+                batchDraw = new Draw(b, j -> batchLabels[j] != batchLabels[qa], j -> dist[qa * b + j] > lo && dist[qa * b + j] < hi);
+              }
+              k = batchDraw.take(rnd);
+              if (k < 0) {
+                continue;
+              }
+              row = k;
+              dn = dist[a * b + k];
+            } else {
+              row = b + plan.random[k];
+              dn = l2(x, a * d, x, row * d, d);
             }
-            row = b + plan.random[row];
-            dn = l2(x, a * d, x, row * d, d);
           }
           case QUEUE -> {
             long aid = ids[plan.rows[a]];
