@@ -16,6 +16,7 @@ import dev.negmine.train.model.EncoderSpec;
  * @param learningRate Adam base learning rate
  * @param mPerClass items per class in a batch (M-per-class sampling); 0 = plain shuffling
  * @param seed seed of initialisation, sampling and miners
+ * @param sources negative sources beyond the batch (mix, queue, pool), or null for the batch miner alone
  */
 public record TrainConfig(
     EncoderSpec encoder,
@@ -25,7 +26,14 @@ public record TrainConfig(
     double temperature,
     double learningRate,
     int mPerClass,
-    long seed) {
+    long seed,
+    dev.negmine.train.negatives.SourcesConfig sources) {
+
+  /** A configuration without extra negative sources. */
+  public TrainConfig(EncoderSpec encoder, Curriculum curriculum, String loss, Reduction reduction, double temperature,
+      double learningRate, int mPerClass, long seed) {
+    this(encoder, curriculum, loss, reduction, temperature, learningRate, mPerClass, seed, null);
+  }
 
   public TrainConfig {
     if (encoder == null || curriculum == null || loss == null || reduction == null) {
@@ -43,9 +51,12 @@ public record TrainConfig(
     if (mPerClass < 0) {
       throw new IllegalArgumentException("m per class must be >= 0, got " + mPerClass);
     }
+    if (sources != null && !loss.equals("triplet")) {
+      throw new IllegalArgumentException("negative sources (mix, queue, pool) train with the triplet loss, not " + loss);
+    }
   }
 
   public TrainConfig withCurriculum(Curriculum c) {
-    return new TrainConfig(encoder, c, loss, reduction, temperature, learningRate, mPerClass, seed);
+    return new TrainConfig(encoder, c, loss, reduction, temperature, learningRate, mPerClass, seed, sources);
   }
 }

@@ -33,6 +33,9 @@ import dev.negmine.train.sampling.BatchSampler;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import dev.negmine.train.negatives.NegativeSources;
+import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -67,6 +70,8 @@ public final class Trainer implements AutoCloseable {
   private final Adam adam;
   private final Engine engine;
   private final BatchMonitor monitor;
+  /** Negative sources beyond the batch miner, or null. */
+  private final NegativeSources sources;
 
   private int epoch;
   private int stepInEpoch;
@@ -85,9 +90,31 @@ public final class Trainer implements AutoCloseable {
   private Future<BatchStats> pendingStats;
 
   /**
+   * Where a trainer runs, for the negative sources: item ids (offline pools name items by them),
+   * the clock pools expire by, and where pools mined during training are kept (null: not kept).
+   */
+  public record Environment(long[] ids, InstantSource clock, Path poolDir) {
+    public static Environment defaults(int items) {
+      long[] ids = new long[items];
+      for (int i = 0; i < items; i++) {
+        ids[i] = i;
+      }
+      return new Environment(ids, InstantSource.system(), null);
+    }
+  }
+
+  /**
    * @param preprocessing the feature transform, or null to fit one to {@code train}
    */
   public Trainer(TrainConfig config, LabeledData train, Preprocessing preprocessing, MinerFactory miners) {
+    this(config, train, preprocessing, miners, Environment.defaults(train.size()));
+  }
+
+  /**
+   * @param preprocessing the feature transform, or null to fit one to {@code train}
+   * @param env ids, clock and pool directory for the negative sources
+   */
+  public Trainer(TrainConfig config, LabeledData train, Preprocessing preprocessing, MinerFactory miners, Environment env) {
     this.config = config;
     this.train = train;
     if (config.encoder().inputDim() != train.features().cols()) {
@@ -116,6 +143,12 @@ public final class Trainer implements AutoCloseable {
     this.store = new ParameterStore(manager, false);
     this.adam = new Adam(params, config.learningRate() * config.curriculum().at(0).lrScale());
     this.monitor = new BatchMonitor(miners.create("batch-hard", MinerConfig.builder().seed(config.seed()).build()));
+    if (env.ids().length != train.size()) {
+      throw new IllegalArgumentException(env.ids().length + " item ids for " + train.size() + " training items");
+    }
+    this.sources = config.sources() == null ? null : new NegativeSources(config.sources(), config.encoder(), trainX,
+        train.labels(), env.ids(), config.seed(), totalSteps(), env.clock(), env.poolDir(), manager, params,
+        x -> embedWith(block, manager, store, x, config.encoder().embeddingSize()), this::weights);
   }
 
   public TrainConfig config() {
@@ -173,7 +206,8 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < rows.length; i++) {
       labels[i] = train.labels()[rows[i]];
     }
-    FloatMatrix x = trainX.gather(rows);
+    NegativeSources.StepPlan plan = sources == null ? null : sources.prepare(rows, step);
+    FloatMatrix x = trainX.gather(plan == null ? rows : plan.forwardRows());
     MinerConfig mc = MinerConfig.builder().margin(phase.margin()).seed(config.seed()).build();
     Miner miner = RandomTriplets.NAME.equals(phase.miner()) ? new RandomTriplets(mc) : miners.create(phase.miner(), mc);
     TupleLoss loss = loss(phase);
@@ -181,10 +215,15 @@ public final class Trainer implements AutoCloseable {
     BatchStats stats;
     try (NDScope scope = new NDScope()) {
       NDArray input = manager.create(x.data(), new Shape(x.rows(), x.cols()));
+      int b = rows.length;
       float lossValue;
+      FloatMatrix batchEmb;
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray e = block.forward(store, new NDList(input), true).singletonOrThrow();
-        FloatMatrix emb = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), e.toFloatArray());
+        NDArray all = block.forward(store, new NDList(input), true).singletonOrThrow();
+        NDArray e = plan == null ? all : all.get("0:" + b);
+        FloatMatrix host = FloatMatrix.of(x.rows(), config.encoder().embeddingSize(), all.toFloatArray());
+        FloatMatrix emb = plan == null ? host : host.rowRange(0, b);
+        batchEmb = emb;
         MiningBatch scores = MiningBatch.self(emb, labels, null, mc);
         Triplets mined = miner.mine(scores, step);
         long stepNow = step;
@@ -192,11 +231,14 @@ public final class Trainer implements AutoCloseable {
         pendingStats = monitorThread.submit(
             () -> monitor.measure(stepNow, epochNow, phase.miner(), 0, phase.margin(), emb, scores, mined));
         NDArray l;
-        // triplet losses: value and d loss / d e on the host from the miner's own distances, then
-        // back-propagated through the encoder as sum(e * G) (see HostGradientLoss)
-        if (loss instanceof HostGradientLoss host && scores.distance() == Distance.L2) {
+        if (plan != null) {
+          l = sources.loss(plan, all, host, phase.margin(), config.reduction());
+          lossValue = l.getFloat();
+        } else if (loss instanceof HostGradientLoss hostLoss && scores.distance() == Distance.L2) {
+          // triplet losses: value and d loss / d e on the host from the miner's own distances, then
+          // back-propagated through the encoder as sum(e * G) (see HostGradientLoss)
           float[] grad = new float[emb.rows() * emb.cols()];
-          lossValue = host.lossAndGradient(emb, scores.scores(), mined, grad);
+          lossValue = hostLoss.lossAndGradient(emb, scores.scores(), mined, grad);
           l = e.mul(manager.create(grad, e.getShape())).sum();
         } else {
           l = loss.compute(e, labels, mined);
@@ -205,6 +247,9 @@ public final class Trainer implements AutoCloseable {
         gc.backward(l);
       }
       adam.step();
+      if (plan != null) {
+        sources.finish(plan, params, x.rowRange(0, b), batchEmb);
+      }
       stats = awaitStats().withLoss(lossValue);
       scope.suppressNotUsedWarning();
     }
@@ -269,6 +314,43 @@ public final class Trainer implements AutoCloseable {
     return FloatMatrix.of(x.rows(), dim, out);
   }
 
+  /** The negative sources, or null when the config has none. */
+  public NegativeSources sources() {
+    return sources;
+  }
+
+  /** The negative sources' checkpoint state (queue, key encoder, pool in use); empty without sources. */
+  public byte[] sourcesState() throws IOException {
+    if (sources == null) {
+      return new byte[0];
+    }
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bos)) {
+      sources.save(out, step);
+    }
+    return bos.toByteArray();
+  }
+
+  /** Restores {@link #sourcesState()} (after {@link #restore}). */
+  public void restoreSources(byte[] state) throws IOException {
+    if (state.length == 0 || sources == null) {
+      if (state.length > 0) {
+        throw new IOException("the checkpoint holds negative-source state but this run has no sources");
+      }
+      return;
+    }
+    sources.restore(new DataInputStream(new java.io.ByteArrayInputStream(state)));
+  }
+
+  /** The current weights as host arrays, in parameter order. */
+  private List<float[]> weights() {
+    List<float[]> out = new ArrayList<>();
+    for (NDArray a : params) {
+      out.add(a.toFloatArray());
+    }
+    return out;
+  }
+
   /** Writes the encoder weights (DJL's parameter format). */
   public void saveWeights(DataOutputStream out) throws IOException {
     block.saveParameters(out);
@@ -304,6 +386,9 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() {
     monitorThread.shutdownNow();
+    if (sources != null) {
+      sources.close();
+    }
     manager.close();
   }
 }

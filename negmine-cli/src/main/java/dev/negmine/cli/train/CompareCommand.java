@@ -57,7 +57,8 @@ public final class CompareCommand implements Callable<Integer> {
     for (String r : recipes) {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
-            encoder, epochs, batch, 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0));
+            encoder, epochs, batch, 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0, null, null, null, null, null,
+            null, null, null, null, null, null, null));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();
@@ -72,7 +73,7 @@ public final class CompareCommand implements Callable<Integer> {
       System.err.printf(Locale.ROOT, "[%d/%d] %s seed %d%n", i + 1, jobs.size(), o.recipe(), o.seed());
       RunSummary s = TrainingRun.builder().dir(runDir).config(job.config()).train(job.train()).eval(job.eval())
           .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR)
-          .listener(RunListener.NONE).build().run();
+          .trainIds(job.trainIds()).listener(RunListener.NONE).build().run();
       ReportWriter.write(runDir);
       results.computeIfAbsent(o.recipe(), k -> new ArrayList<>()).add(s);
     }

@@ -36,6 +36,7 @@ final class ReportWriter {
     List<JsonObject> evals = new ArrayList<>();
     JsonObject baseline = null;
     List<String> warnings = new ArrayList<>();
+    List<JsonObject> refreshes = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
       if (line.isBlank()) {
         continue;
@@ -46,6 +47,7 @@ final class ReportWriter {
         case "eval" -> evals.add(o);
         case "baseline" -> baseline = o.getAsJsonObject("metrics");
         case "collapse" -> warnings.add(o.get("message").getAsString());
+        case "pool_refresh" -> refreshes.add(o);
         default -> { }
       }
     }
@@ -57,7 +59,14 @@ final class ReportWriter {
     charts.add(lineChart(dir, "geometry", "Batch geometry", "step", steps, stride, Map.of("meanCosine", "mean pairwise cosine")));
     charts.add(lineChart(dir, "rank", "Effective rank of batch embeddings", "step", steps, stride, Map.of("effectiveRank", "effective rank")));
     charts.add(evalChart(dir, evals, baseline));
-    String html = html(dir, summary, baseline, evals, charts, warnings);
+    List<String> sources = sourceNames(steps);
+    if (!sources.isEmpty()) {
+      for (String[] f : SOURCE_FIGURES) {
+        charts.add(sourceChart(dir, "source-" + f[0].replace('_', '-'), f[1], f[0], steps, stride, sources));
+      }
+    }
+    String html = html(dir, summary, baseline, evals, charts, warnings).replace("</body></html>\n",
+        sourceTables(steps, sources, refreshes) + "</body></html>\n");
     Path out = dir.resolve("report.html");
     dev.negmine.train.run.RunFiles.writeString(out, html);
     return out;
@@ -110,6 +119,91 @@ final class ReportWriter {
       chart.addSeries("none", new double[] {0}, new double[] {0});
     }
     return save(dir, "eval", chart);
+  }
+
+  /** Per-source figures of the steps' {@code sources} objects: field, chart title. */
+  private static final String[][] SOURCE_FIGURES = {
+      {"count", "Negatives per source per step"},
+      {"mean_similarity", "Mean anchor-negative cosine per source"},
+      {"active_fraction", "Active fraction per source"},
+      {"loss_share", "Share of the loss per source"},
+      {"suspected_false_negatives", "Suspected false negatives per source (negative above the positive by > margin)"}};
+
+  private static List<String> sourceNames(List<JsonObject> steps) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    for (JsonObject s : steps) {
+      if (s.has("sources")) {
+        names.addAll(s.getAsJsonObject("sources").keySet());
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  private static String sourceChart(Path dir, String name, String title, String field, List<JsonObject> steps, int stride,
+      List<String> sources) throws IOException {
+    XYChart chart = new XYChartBuilder().width(820).height(360).title(title).xAxisTitle("step").build();
+    chart.getStyler().setMarkerSize(0);
+    for (String src : sources) {
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i += stride) {
+        JsonObject per = steps.get(i).has("sources") ? steps.get(i).getAsJsonObject("sources") : null;
+        JsonElement v = per != null && per.has(src) ? per.getAsJsonObject(src).get(field) : null;
+        if (v != null && !v.isJsonNull() && Double.isFinite(v.getAsDouble())) {
+          x.add(steps.get(i).get("step").getAsDouble());
+          y.add(v.getAsDouble());
+        }
+      }
+      if (!x.isEmpty()) {
+        chart.addSeries(src, x, y).setMarker(SeriesMarkers.NONE);
+      }
+    }
+    if (chart.getSeriesMap().isEmpty()) {
+      chart.addSeries("none", new double[] {0}, new double[] {0});
+    }
+    return save(dir, name, chart);
+  }
+
+  /** Per-source means over the run and the pool refreshes with their staleness. */
+  private static String sourceTables(List<JsonObject> steps, List<String> sources, List<JsonObject> refreshes) {
+    if (sources.isEmpty()) {
+      return "";
+    }
+    StringBuilder h = new StringBuilder("<h2>Negative sources (mean per step over the run)</h2><table><tr><th>source</th>");
+    for (String[] f : SOURCE_FIGURES) {
+      h.append("<th>").append(esc(f[0].replace('_', ' '))).append("</th>");
+    }
+    h.append("</tr>");
+    for (String src : sources) {
+      h.append("<tr><td>").append(esc(src)).append("</td>");
+      for (String[] f : SOURCE_FIGURES) {
+        double sum = 0;
+        int n = 0;
+        for (JsonObject s : steps) {
+          JsonObject per = s.has("sources") ? s.getAsJsonObject("sources") : null;
+          JsonElement v = per != null && per.has(src) ? per.getAsJsonObject(src).get(f[0]) : null;
+          if (v != null && !v.isJsonNull() && Double.isFinite(v.getAsDouble())) {
+            sum += v.getAsDouble();
+            n++;
+          }
+        }
+        h.append("<td>").append(n == 0 ? "" : String.format(Locale.ROOT, "%.4f", sum / n)).append("</td>");
+      }
+      h.append("</tr>");
+    }
+    h.append("</table>");
+    if (!refreshes.isEmpty()) {
+      h.append("<h2>Pool refreshes</h2><table><tr><th>step</th><th>policy</th><th>mine s</th><th>overlap</th>"
+          + "<th>Spearman</th><th>age s</th></tr>");
+      for (JsonObject r : refreshes) {
+        h.append("<tr><td>").append(r.get("step").getAsLong()).append("</td><td>").append(esc(r.get("policy").getAsString()))
+            .append("</td><td>").append(fmt(r.get("mine_seconds"))).append("</td><td>").append(fmt(r.get("overlap")))
+            .append("</td><td>").append(fmt(r.get("spearman"))).append("</td><td>").append(fmt(r.get("mean_age_seconds")))
+            .append("</td></tr>");
+      }
+      h.append("</table>");
+    }
+    return h.toString();
   }
 
   static String save(Path dir, String name, XYChart chart) throws IOException {

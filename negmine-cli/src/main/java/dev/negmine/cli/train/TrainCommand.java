@@ -43,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalData;
   @Option(names = "--eval-labels", description = "labels .npy for .npy evaluation features")
   Path evalLabels;
-  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random or infonce (default ${DEFAULT-VALUE})")
+  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify or moco (default ${DEFAULT-VALUE})")
   String recipe;
   @Option(names = "--encoder", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE}; cnn needs 28x28-style images)")
   String encoder;
@@ -81,6 +81,30 @@ public final class TrainCommand implements Callable<Integer> {
   boolean stopOnCollapse;
   @Option(names = "--no-progress", description = "no progress bar")
   boolean noProgress;
+  @Option(names = "--queue", description = "memory queue rows (MoCo / cross-batch memory); 0 = none")
+  Integer queue;
+  @Option(names = "--queue-warmup", description = "rows enqueued before the queue serves negatives (default: a quarter of the queue; moco: all of it)")
+  Integer queueWarmup;
+  @Option(names = "--momentum", description = "EMA factor of a momentum key encoder that embeds the queued keys, e.g. 0.999 (default: none)")
+  Double momentum;
+  @Option(names = "--pool", description = "offline candidate pool directory from 'negmine mine' (ids = row numbers of --data)")
+  String pool;
+  @Option(names = "--pool-per-anchor", description = "pool candidates drawn per anchor per step, 2-4 usual (default 2; pinterest 4)")
+  Integer poolPerAnchor;
+  @Option(names = "--pool-expiry", description = "fail, warn, refresh or background: what to do when the pool is past its TTL (default refresh)")
+  String poolExpiry;
+  @Option(names = "--pool-refresh-every", description = "re-mine the pool every N steps with the current model (default: only on expiry; pinterest/spotify: every epoch)")
+  Long poolRefreshEvery;
+  @Option(names = "--pool-top", description = "candidates per anchor in pools the trainer mines (default 50)")
+  Integer poolTop;
+  @Option(names = "--pool-ttl", description = "time-to-live of pools the trainer mines (default 48h)")
+  String poolTtl;
+  @Option(names = "--mix", description = "negative sources per anchor, e.g. random=0.3,in-batch=0.5,offline=0.2 (sources: random, in-batch, queue, offline)")
+  String mix;
+  @Option(names = "--mix-to", description = "the mix at the end of the ramp (the first half of training)")
+  String mixTo;
+  @Option(names = "--slots", description = "negatives per anchor with a mix (default 10)")
+  Integer slots;
 
   @Override
   public Integer call() {
@@ -98,7 +122,8 @@ public final class TrainCommand implements Callable<Integer> {
     } else {
       opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipe.toLowerCase(Locale.ROOT),
           encoder.toLowerCase(Locale.ROOT), epochs, batch, mPerClass, miner, loss, reduction, margin, temperature, lr,
-          embeddingSize, seed, valFraction, checkpointEvery);
+          embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
+          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {
@@ -113,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
     // a redrawn bar only makes sense on a terminal; elsewhere (logs, CI) one line per epoch
     ProgressListener progress = new ProgressListener(!noProgress && System.console() != null, !noProgress, err);
     RunSummary summary = TrainingRun.builder().dir(dir).config(job.config()).train(job.train()).eval(job.eval())
-        .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR)
+        .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR).trainIds(job.trainIds())
         .listener(progress).resume(resume != null).stopOnCollapse(stopOnCollapse)
         .checkpointEverySteps(opts.checkpointEvery()).build().run();
     Path report = ReportWriter.write(dir);
@@ -131,23 +156,27 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** Data and configuration of a job; validates everything before the run directory is touched. */
-  record Job(TrainConfig config, LabeledData train, LabeledData eval, String description) {}
+  record Job(TrainConfig config, LabeledData train, LabeledData eval, String description, long[] trainIds) {}
 
   static Job prepare(TrainOptions opts) throws IOException {
     LabeledData all = TrainSupport.load(path(opts.data()), path(opts.labels()));
     LabeledData train;
     LabeledData eval;
+    long[] ids;
     if (opts.evalData() != null) {
       train = all;
       eval = TrainSupport.load(path(opts.evalData()), path(opts.evalLabels()));
+      ids = java.util.stream.LongStream.range(0, all.size()).toArray();
     } else {
-      LabeledData[] split = DataSources.split(all, opts.valFraction(), opts.seed());
-      train = split[0];
-      eval = split[1];
+      // item ids are row numbers of --data, so pools mined over --data line up with the train split
+      int[][] rows = DataSources.splitRows(all, opts.valFraction(), opts.seed());
+      train = all.subset(rows[0], "train split");
+      eval = all.subset(rows[1], "validation split");
+      ids = java.util.Arrays.stream(rows[0]).asLongStream().toArray();
     }
     return new Job(opts.toConfig(train), train, eval,
         (opts.data() == null ? DataSources.BUNDLED : opts.data()) + (opts.evalData() == null
-            ? " (validation " + opts.valFraction() + " held out)" : " / eval " + opts.evalData()));
+            ? " (validation " + opts.valFraction() + " held out)" : " / eval " + opts.evalData()), ids);
   }
 
   static String format(Map<String, Double> m) {

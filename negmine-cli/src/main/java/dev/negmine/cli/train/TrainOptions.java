@@ -7,6 +7,7 @@ import dev.negmine.train.curriculum.Recipes;
 import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
+import dev.negmine.train.negatives.SourcesConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,19 @@ record TrainOptions(
     int embeddingSize,
     long seed,
     double valFraction,
-    int checkpointEvery) {
+    int checkpointEvery,
+    Integer queue,
+    Integer queueWarmup,
+    Double momentum,
+    String pool,
+    Integer poolPerAnchor,
+    String poolExpiry,
+    Long poolRefreshEvery,
+    Integer poolTop,
+    String poolTtl,
+    String mix,
+    String mixTo,
+    Integer slots) {
 
   static final String FILE = "cli.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -55,7 +68,92 @@ record TrainOptions(
     };
     String l = loss != null ? loss : Recipes.defaultLoss(recipe);
     return new TrainConfig(spec, Recipes.curriculum(recipe, epochs, batch, margin, miner), l,
-        Reduction.parse(reduction), temperature, learningRate, mPerClass, seed);
+        Reduction.parse(reduction), temperature, learningRate, mPerClass, seed, sources(train.size()));
+  }
+
+  /** The recipe's negative sources with the options applied; null when neither asks for any. */
+  SourcesConfig sources(int trainItems) {
+    SourcesConfig.Builder b = Recipes.sources(recipe, trainItems, Math.max(1, trainItems / batch));
+    boolean any = queue != null || pool != null || mix != null || momentum != null;
+    if (b == null && !any) {
+      if (queueWarmup != null || poolPerAnchor != null || poolExpiry != null || poolRefreshEvery != null
+          || poolTop != null || poolTtl != null || mixTo != null || slots != null) {
+        throw new IllegalArgumentException("queue, pool and mix settings need --queue, --pool, --mix or a mixing recipe"
+            + " (pinterest, spotify, moco)");
+      }
+      return null;
+    }
+    if (b == null) {
+      b = SourcesConfig.builder();
+      if (mix == null) {
+        b.mix("in-batch=1" + (queue != null && queue > 0 ? ",queue=1" : "") + (pool != null ? ",offline=1" : ""));
+      }
+    }
+    if (mix != null) {
+      b.mix(mix).mixTo(mixTo != null ? mixTo : mix);
+    } else if (mixTo != null) {
+      throw new IllegalArgumentException("--mix-to needs --mix");
+    }
+    if (queue != null) {
+      b.queue(queue);
+      if (queueWarmup == null) {
+        b.queueWarmup(-1);
+      }
+    }
+    if (queueWarmup != null) {
+      b.queueWarmup(queueWarmup);
+    }
+    if (momentum != null) {
+      b.momentum(momentum);
+    }
+    if (pool != null) {
+      b.pool(pool);
+    }
+    if (poolPerAnchor != null) {
+      b.poolPerAnchor(poolPerAnchor);
+    }
+    if (poolExpiry != null) {
+      b.poolExpiry(poolExpiry);
+    }
+    if (poolRefreshEvery != null) {
+      b.poolRefreshEvery(poolRefreshEvery);
+    }
+    if (poolTop != null) {
+      b.poolTop(poolTop);
+    }
+    if (poolTtl != null) {
+      b.poolTtl(duration(poolTtl));
+    }
+    if (slots != null) {
+      b.slots(slots);
+    }
+    return b.build();
+  }
+
+  /** {@code 48h}, {@code 90m}, {@code 2d}, {@code 30s} or ISO-8601 ({@code PT48H}). */
+  static java.time.Duration duration(String s) {
+    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    java.time.Duration d;
+    try {
+      if (t.startsWith("p")) {
+        d = java.time.Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+      } else {
+        long v = Long.parseLong(t.substring(0, t.length() - 1));
+        d = switch (t.charAt(t.length() - 1)) {
+          case 'd' -> java.time.Duration.ofDays(v);
+          case 'h' -> java.time.Duration.ofHours(v);
+          case 'm' -> java.time.Duration.ofMinutes(v);
+          case 's' -> java.time.Duration.ofSeconds(v);
+          default -> throw new NumberFormatException();
+        };
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--pool-ttl: cannot read '" + s + "' (use e.g. 48h, 90m, 2d or PT48H)");
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("--pool-ttl must be positive, got " + s);
+    }
+    return d;
   }
 
   void save(Path runDir) throws IOException {

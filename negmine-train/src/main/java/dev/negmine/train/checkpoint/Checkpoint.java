@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>File layout (big-endian): magic {@code NMCKPT}, format version, config JSON, provenance JSON,
  * epoch, step in epoch, global step, weights (DJL parameter bytes), optimizer step count and arrays,
- * metrics log length.
+ * metrics log length, then (version 2) the negative sources' state (memory queue, key encoder, the
+ * candidate pool in use; empty without sources).
  *
  * @param configJson the run's full configuration; resuming checks it equals the new run's
  * @param provenanceJson provenance of the run that wrote the checkpoint
@@ -35,10 +36,17 @@ public record Checkpoint(
     byte[] weights,
     long optimizerSteps,
     List<float[]> optimizer,
-    long metricsBytes) {
+    long metricsBytes,
+    byte[] sources) {
 
   private static final byte[] MAGIC = "NMCKPT".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  /** A checkpoint without negative-source state. */
+  public Checkpoint(String configJson, String provenanceJson, int epoch, int stepInEpoch, long step, byte[] weights,
+      long optimizerSteps, List<float[]> optimizer, long metricsBytes) {
+    this(configJson, provenanceJson, epoch, stepInEpoch, step, weights, optimizerSteps, optimizer, metricsBytes, new byte[0]);
+  }
 
   public Checkpoint {
     if (configJson == null || provenanceJson == null || weights == null || optimizer == null) {
@@ -48,6 +56,7 @@ public record Checkpoint(
       throw new IllegalArgumentException("checkpoint position must be non-negative");
     }
     optimizer = List.copyOf(optimizer);
+    sources = sources == null ? new byte[0] : sources;
   }
 
   public void write(OutputStream os) throws IOException {
@@ -70,6 +79,8 @@ public record Checkpoint(
       }
     }
     out.writeLong(metricsBytes);
+    out.writeInt(sources.length);
+    out.write(sources);
     out.flush();
   }
 
@@ -81,7 +92,7 @@ public record Checkpoint(
       throw new IOException("not a negmine checkpoint (bad magic)");
     }
     int version = in.readInt();
-    if (version != VERSION) {
+    if (version != VERSION && version != 1) {
       throw new IOException("checkpoint format version " + version + " is not supported (expected " + VERSION + ")");
     }
     String config = readString(in);
@@ -101,7 +112,8 @@ public record Checkpoint(
       opt.add(a);
     }
     long metricsBytes = in.readLong();
-    return new Checkpoint(config, provenance, epoch, stepInEpoch, step, weights, optSteps, opt, metricsBytes);
+    byte[] sources = version >= 2 ? in.readNBytes(checkedLength(in.readInt())) : new byte[0];
+    return new Checkpoint(config, provenance, epoch, stepInEpoch, step, weights, optSteps, opt, metricsBytes, sources);
   }
 
   public byte[] toBytes() throws IOException {

@@ -157,6 +157,12 @@ public final class DataSources {
    * {@code fraction} of each class for validation.
    */
   public static LabeledData[] split(LabeledData d, double fraction, long seed) {
+    int[][] rows = splitRows(d, fraction, seed);
+    return new LabeledData[] {d.subset(rows[0], "train split"), d.subset(rows[1], "validation split")};
+  }
+
+  /** The rows of {@link #split}: {train rows, validation rows}, each ascending. */
+  public static int[][] splitRows(LabeledData d, double fraction, long seed) {
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
     }
@@ -185,6 +191,6 @@ public final class DataSources {
     }
     int[] t = tr.stream().mapToInt(Integer::intValue).sorted().toArray();
     int[] v = val.stream().mapToInt(Integer::intValue).sorted().toArray();
-    return new LabeledData[] {d.subset(t, "train split"), d.subset(v, "validation split")};
+    return new int[][] {t, v};
   }
 }

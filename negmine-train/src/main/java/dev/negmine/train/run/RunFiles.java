@@ -16,6 +16,8 @@ public final class RunFiles {
   public static final String MODEL_DIR = "model";
   public static final String MODEL_JSON = "model.json";
   public static final String WEIGHTS = "weights.params";
+  /** Candidate pools mined during training, kept so a resumed run continues with the same pool. */
+  public static final String POOLS = "pools";
 
   private RunFiles() {}
 

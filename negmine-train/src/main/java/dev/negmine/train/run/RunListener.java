@@ -15,6 +15,9 @@ public interface RunListener {
 
   default void onWarning(String message) {}
 
+  /** A candidate pool was re-mined; the event holds its staleness figures. */
+  default void onPoolRefresh(Map<String, Object> event) {}
+
   default void onFinish() {}
 
   RunListener NONE = new RunListener() {};

@@ -54,6 +54,7 @@ public final class TrainingRun {
   private final boolean resume;
   private final boolean stopOnCollapse;
   private final int checkpointEverySteps;
+  private final long[] trainIds;
 
   private TrainingRun(Builder b) {
     this.dir = Objects.requireNonNull(b.dir, "run directory");
@@ -68,6 +69,10 @@ public final class TrainingRun {
     this.resume = b.resume;
     this.stopOnCollapse = b.stopOnCollapse;
     this.checkpointEverySteps = b.checkpointEverySteps;
+    this.trainIds = b.trainIds;
+    if (trainIds != null && trainIds.length != train.size()) {
+      throw new IllegalArgumentException(trainIds.length + " item ids for " + train.size() + " training items");
+    }
     if (eval.features().cols() != train.features().cols()) {
       throw new IllegalArgumentException("evaluation data has " + eval.features().cols()
           + " features per item but training data has " + train.features().cols());
@@ -119,11 +124,14 @@ public final class TrainingRun {
     Path metricsFile = dir.resolve(RunFiles.METRICS);
     prepareMetrics(metricsFile, ckpt);
     double loopSeconds = ckpt == null ? 0 : readLoopSeconds(ckpt);
-    try (Trainer trainer = new Trainer(config, train, null, miners);
+    Trainer.Environment env = Trainer.Environment.defaults(train.size());
+    env = new Trainer.Environment(trainIds != null ? trainIds : env.ids(), clock, dir.resolve(RunFiles.POOLS));
+    try (Trainer trainer = new Trainer(config, train, null, miners, env);
         Writer metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
       if (ckpt != null) {
         trainer.restore(new DataInputStream(new ByteArrayInputStream(ckpt.weights())), ckpt.optimizer(),
             ckpt.epoch(), ckpt.stepInEpoch(), ckpt.step());
+        trainer.restoreSources(ckpt.sources());
       }
       Map<String, Double> baseline = evaluator.evaluate(trainer.preprocessing().apply(eval.features()), eval.labels());
       if (ckpt == null) {
@@ -138,7 +146,13 @@ public final class TrainingRun {
         long t0 = System.nanoTime();
         BatchStats s = trainer.trainStep();
         loopSeconds += (System.nanoTime() - t0) / 1e9;
-        writeLine(metrics, stepLine(s));
+        writeLine(metrics, stepLine(s, trainer.sources()));
+        if (trainer.sources() != null) {
+          for (Map<String, Object> event : trainer.sources().drainEvents()) {
+            writeLine(metrics, LINE.toJson(event));
+            listener.onPoolRefresh(event);
+          }
+        }
         listener.onStep(s);
         double margin = config.loss().equals("infonce") ? 0 : config.curriculum().at(s.epoch()).margin();
         var fired = detector.observe(s, margin);
@@ -182,7 +196,7 @@ public final class TrainingRun {
     JsonObject prov = GSON.toJsonTree(Provenance.current(clock.instant())).getAsJsonObject();
     prov.addProperty("train_loop_seconds", loopSeconds);
     Checkpoint c = new Checkpoint(configJson, GSON.toJson(prov), trainer.epoch(), trainer.stepInEpoch(), trainer.step(),
-        w.toByteArray(), trainer.step(), trainer.optimizerState(), Files.size(metricsFile));
+        w.toByteArray(), trainer.step(), trainer.optimizerState(), Files.size(metricsFile), trainer.sourcesState());
     RunFiles.writeAtomically(file, c::write);
   }
 
@@ -245,9 +259,12 @@ public final class TrainingRun {
     return last;
   }
 
-  private static String stepLine(BatchStats s) {
+  private static String stepLine(BatchStats s, dev.negmine.train.negatives.NegativeSources sources) {
     JsonObject o = LINE.toJsonTree(s).getAsJsonObject();
     o.addProperty("type", "step");
+    if (sources != null) {
+      sources.lastStats().forEach((k, v) -> o.add(k, LINE.toJsonTree(v)));
+    }
     return LINE.toJson(o);
   }
 
@@ -303,7 +320,10 @@ public final class TrainingRun {
     private boolean resume;
     private boolean stopOnCollapse;
     private int checkpointEverySteps;
+    private long[] trainIds;
 
+    /** Item ids of the training rows (offline pools name items by them); default: row numbers. */
+    public Builder trainIds(long[] v) { trainIds = v; return this; }
     public Builder dir(Path v) { dir = v; return this; }
     public Builder config(TrainConfig v) { config = v; return this; }
     public Builder train(LabeledData v) { train = v; return this; }
