@@ -33,6 +33,7 @@ public final class HardestFold {
   private final int[] farIndex;
   private final float[] near;
   private final int[] nearIndex;
+  private final float[] nearSquared;
 
   /**
    * @param anchors one row per anchor
@@ -73,6 +74,7 @@ public final class HardestFold {
     this.farIndex = new int[padded];
     this.near = new float[padded];
     this.nearIndex = new int[padded];
+    this.nearSquared = new float[padded];
     Arrays.fill(farIndex, -1);
     Arrays.fill(nearIndex, -1);
   }
@@ -103,7 +105,7 @@ public final class HardestFold {
     }
     HardestArgs a = new HardestArgs(keys.data(), keys.cols(), engine.factors(keys, distance, " of the keys"),
         keyClass, keyId, packed, anchorFactor, anchorClass, anchorId, SimilarityEngine.finish(distance),
-        distance.isSimilarity() ? -1f : 1f, indexOffset, far, farIndex, near, nearIndex);
+        distance.isSimilarity() ? -1f : 1f, indexOffset, far, farIndex, near, nearIndex, nearSquared);
     engine.foldHardest(a, m, anchorClass.length, (long) anchors.rows() * m * keys.cols());
   }
 

@@ -32,10 +32,16 @@ public final class HardestArgs {
   /** Nearest other-class key per anchor (distance orientation) and its index, -1 when none. */
   public final float[] near;
   public final int[] nearIndex;
+  /**
+   * For {@link Finish#L2}: the squared distance whose root is {@code near}, kept by kernels that
+   * compare squared values first (the root is monotone, so a key whose square is not below it
+   * cannot be nearer) and take roots only for the few candidates that are.
+   */
+  public final float[] nearSquared;
 
   public HardestArgs(float[] keys, int dim, float[] keyFactor, int[] keyClass, int[] keyId,
       float[] anchors, float[] anchorFactor, int[] anchorClass, int[] anchorId, Finish finish, float sign,
-      int indexOffset, float[] far, int[] farIndex, float[] near, int[] nearIndex) {
+      int indexOffset, float[] far, int[] farIndex, float[] near, int[] nearIndex, float[] nearSquared) {
     this.keys = keys;
     this.dim = dim;
     this.keyFactor = keyFactor;
@@ -52,6 +58,7 @@ public final class HardestArgs {
     this.farIndex = farIndex;
     this.near = near;
     this.nearIndex = nearIndex;
+    this.nearSquared = nearSquared;
   }
 
   /**
@@ -61,6 +68,11 @@ public final class HardestArgs {
    * (or none yet). Keys are offered in increasing index order, so ties keep the lowest index.
    */
   public void offer(int row, int j, float v) {
+    offer(row, j, v, Float.NaN);
+  }
+
+  /** As {@link #offer(int, int, float)}, with the squared distance behind an L2 score {@code v}. */
+  public void offer(int row, int j, float v, float squared) {
     if (keyId[row] == anchorId[j]) {
       return;
     }
@@ -73,6 +85,9 @@ public final class HardestArgs {
     } else if (x < near[j] || nearIndex[j] < 0) {
       near[j] = x;
       nearIndex[j] = indexOffset + row;
+      if (finish == Finish.L2) {
+        nearSquared[j] = squared;
+      }
     }
   }
 }

@@ -288,48 +288,75 @@ final class PanamaKernels implements VectorKernels {
     }
   }
 
-  /** Folds the rows of one L-lane half of a scratch tile (columns j..j+L) into the state. */
+  /**
+   * Folds the rows of one L-lane half of a scratch tile (columns j..j+L) into the state. Most key
+   * rows share neither label nor id with any anchor and beat no anchor's nearest negative: for
+   * them one comparison (before any square root: L2 compares squared distances first) and one
+   * test per half suffice; the exact rules run only for lanes that may change.
+   */
   private static void foldTile(HardestArgs a, float[] scratch, int i0, int ni, int j) {
     int h = j % NR == 0 ? 0 : L;
     Finish finish = a.finish;
+    boolean l2 = finish == Finish.L2;
     FloatVector cf = finish == Finish.RAW ? null : FloatVector.fromArray(S, a.anchorFactor, j);
-    IntVector cc = IntVector.fromArray(IS, a.anchorClass, j);
-    IntVector ci = IntVector.fromArray(IS, a.anchorId, j);
-    FloatVector near = FloatVector.fromArray(S, a.near, j);
-    IntVector nearIdx = IntVector.fromArray(IS, a.nearIndex, j);
-    VectorMask<Integer> none = nearIdx.lt(0);
+    float[] nearArr = l2 ? a.nearSquared : a.near;
+    FloatVector near = FloatVector.fromArray(S, nearArr, j);
+    VectorMask<Float> none = IntVector.fromArray(IS, a.nearIndex, j).lt(0).cast(S);
     boolean similarity = a.sign < 0;
     for (int r = 0; r < ni; r++) {
       int row = i0 + r;
       FloatVector s = FloatVector.fromArray(S, scratch, r * NR + h);
+      // x: the score (squared distance for L2) in distance orientation
       FloatVector x = switch (finish) {
         case RAW -> s;
         case SCALED -> s.mul(cf.mul(a.keyFactor[row]));
-        case SQUARED_L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(a.keyFactor[row])).max(0f);
-        case L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(a.keyFactor[row])).max(0f).sqrt();
+        case SQUARED_L2, L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(a.keyFactor[row])).max(0f);
       };
       if (similarity) {
         x = x.neg();
       }
-      VectorMask<Integer> sameClass = cc.eq(a.keyClass[row]);
-      VectorMask<Integer> sameId = ci.eq(a.keyId[row]);
-      VectorMask<Integer> other = sameClass.or(sameId).not();
-      VectorMask<Integer> take = x.lt(near).cast(IS).or(none).and(other);
-      near = near.blend(x, take.cast(S));
-      nearIdx = nearIdx.blend(a.indexOffset + row, take);
-      none = none.andNot(take);
-      VectorMask<Integer> pos = sameClass.andNot(sameId);
-      if (pos.anyTrue()) {
-        FloatVector far = FloatVector.fromArray(S, a.far, j);
-        IntVector farIdx = IntVector.fromArray(IS, a.farIndex, j);
-        VectorMask<Integer> takeP = far.lt(x).cast(IS)
-            .or(farIdx.lt(0)).and(pos);
-        far.blend(x, takeP.cast(S)).intoArray(a.far, j);
-        farIdx.blend(a.indexOffset + row, takeP).intoArray(a.farIndex, j);
+      boolean plain = a.keyClass[row] < 0 && a.keyId[row] < 0;
+      VectorMask<Float> maybe = x.lt(near).or(none);
+      if (plain && !maybe.anyTrue()) {
+        continue;
       }
+      // Write the running state back so that the exact scalar-order rules below see it.
+      near.intoArray(nearArr, j);
+      exactRow(a, x, row, j, l2);
+      near = FloatVector.fromArray(S, nearArr, j);
+      none = IntVector.fromArray(IS, a.nearIndex, j).lt(0).cast(S);
     }
-    near.intoArray(a.near, j);
-    nearIdx.intoArray(a.nearIndex, j);
+    near.intoArray(nearArr, j);
+    if (l2) {
+      FloatVector.fromArray(S, a.nearSquared, j).sqrt().intoArray(a.near, j);
+    }
+  }
+
+  /** The exact fold of one key row into lanes j..j+L; {@code x} is pre-root for L2. */
+  private static void exactRow(HardestArgs a, FloatVector x, int row, int j, boolean l2) {
+    IntVector cc = IntVector.fromArray(IS, a.anchorClass, j);
+    IntVector ci = IntVector.fromArray(IS, a.anchorId, j);
+    VectorMask<Integer> sameClass = cc.eq(a.keyClass[row]);
+    VectorMask<Integer> sameId = ci.eq(a.keyId[row]);
+    VectorMask<Integer> other = sameClass.or(sameId).not();
+    FloatVector v = l2 ? x.sqrt() : x;
+    IntVector nearIdx = IntVector.fromArray(IS, a.nearIndex, j);
+    FloatVector near = FloatVector.fromArray(S, l2 ? a.nearSquared : a.near, j);
+    FloatVector nearV = l2 ? near.sqrt() : near;
+    // Compared after the root, as the reference does: distinct squares can share a root (a tie).
+    VectorMask<Integer> take = v.lt(nearV).cast(IS).or(nearIdx.lt(0)).and(other);
+    if (take.anyTrue()) {
+      near.blend(x, take.cast(S)).intoArray(l2 ? a.nearSquared : a.near, j);
+      nearIdx.blend(a.indexOffset + row, take).intoArray(a.nearIndex, j);
+    }
+    VectorMask<Integer> pos = sameClass.andNot(sameId);
+    if (pos.anyTrue()) {
+      FloatVector far = FloatVector.fromArray(S, a.far, j);
+      IntVector farIdx = IntVector.fromArray(IS, a.farIndex, j);
+      VectorMask<Integer> takeP = far.lt(v).cast(IS).or(farIdx.lt(0)).and(pos);
+      far.blend(v, takeP.cast(S)).intoArray(a.far, j);
+      farIdx.blend(a.indexOffset + row, takeP).intoArray(a.farIndex, j);
+    }
   }
 
   /** KR x NR raw sums of eight row-major key rows (offsets o0..o7) against one packed panel. */

@@ -105,7 +105,8 @@ final class ScalarKernels implements VectorKernels {
         for (int k = 0; k < dim; k++) {
           s = Math.fma(a.keys[ko + k], a.anchors[bp + k * TILE], s);
         }
-        a.offer(i, j, a.finish.apply(s, raw ? 0f : a.anchorFactor[j], kf));
+        float af = raw ? 0f : a.anchorFactor[j];
+        a.offer(i, j, a.finish.apply(s, af, kf), Finish.SQUARED_L2.apply(s, af, kf));
       }
     }
   }
