@@ -85,4 +85,22 @@ final class BenchTiming {
     }
     return out;
   }
+
+  /**
+   * CPU seconds used so far by this process (all threads), or NaN where the JVM does not say: next
+   * to a wall time it shows how much of it the cores shared with other work took away.
+   */
+  static double processCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long ns = os.getProcessCpuTime();
+      return ns < 0 ? Double.NaN : ns / 1e9;
+    }
+    return Double.NaN;
+  }
+
+  /** The one-minute system load average (runnable threads), or -1 where unavailable. */
+  static double loadAverage() {
+    return round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
 }

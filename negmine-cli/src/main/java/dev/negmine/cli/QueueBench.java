@@ -112,6 +112,7 @@ final class QueueBench implements Callable<Integer> {
     o.put("pml_xbm_negatives_per_ms", Math.round(pmlPerMs));
     o.put("vs_pml_xbm", BenchTiming.round(perMs / pmlPerMs));
     o.put("triplets", rows[0]);
+    o.put("load_average", BenchTiming.loadAverage());
     if (json) {
       System.out.println(Json.write(o));
     } else {

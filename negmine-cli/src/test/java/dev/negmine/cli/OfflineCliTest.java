@@ -134,12 +134,16 @@ class OfflineCliTest {
     CliRun.Outcome q = CliRun.run("bench", "queue", "--queue", "2048", "--batch", "64", "--dim", "16",
         "--min-time", "0.05", "--json");
     assertEquals(0, q.code(), q.err());
-    for (String key : List.of("\"kernel_ms\"", "\"mining_ms\"", "\"ratio\"", "\"negatives_per_ms\"")) {
+    for (String key : List.of("\"kernel_ms\"", "\"mining_ms\"", "\"ratio\"", "\"negatives_per_ms\"",
+        "\"vs_pml_xbm\"", "\"load_average\"")) {
       assertTrue(q.out().contains(key), q.out());
     }
     CliRun.Outcome off = CliRun.run("bench", "offline", "--corpus", "2000", "--dim", "16", "--top", "20",
         "--queries", "50", "--clusters", "20", "--json");
     assertEquals(0, off.code(), off.err());
-    assertTrue(off.out().contains("\"recall\"") && off.out().contains("\"queries_per_s\""), off.out());
+    for (String key : List.of("\"recall\"", "\"queries_per_s\"", "\"build_s\"", "\"build_cpu_s\"",
+        "\"load_average_before_build\"")) {
+      assertTrue(off.out().contains(key), off.out());
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.negmine.core.linalg;
 
 import dev.negmine.core.internal.vector.Finish;
+import dev.negmine.core.internal.vector.HardestArgs;
 import dev.negmine.core.internal.vector.VectorKernels;
 
 /**
@@ -211,6 +212,26 @@ final class SimilarityEngine {
           visitor.accept(r0, r0 + rows, c0, c0 + cols, buf);
         }
       }
+    });
+  }
+
+  /**
+   * Runs {@link VectorKernels#foldHardest} over all {@code keys} rows and the {@code cols} (padded)
+   * anchor columns, split into groups of whole panels, one thread per group: every column sees the
+   * keys in order, so the result is the serial one.
+   */
+  void foldHardest(HardestArgs a, int keys, int cols, long flops) {
+    int nr = kernels.tileCols();
+    int panels = cols / nr;
+    int threads = flops < SERIAL_FLOPS ? 1 : parallel.threads();
+    // Two groups per thread balance a noisy machine; each group streams the keys once.
+    int groups = Math.min(panels, 2 * threads);
+    int perGroup = ceilDiv(panels, groups);
+    int tasks = ceilDiv(panels, perGroup);
+    parallelFor(flops, tasks, t -> {
+      int c0 = t * perGroup * nr;
+      int c1 = Math.min(cols, c0 + perGroup * nr);
+      kernels.foldHardest(a, 0, keys, c0, c1);
     });
   }
 

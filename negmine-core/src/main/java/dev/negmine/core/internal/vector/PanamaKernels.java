@@ -1,6 +1,8 @@
 package dev.negmine.core.internal.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +22,9 @@ final class PanamaKernels implements VectorKernels {
   private static final int NR = 2 * L;
   /** Packed right-operand floats per column chunk: 512 KiB, a quarter of this machine's L2. */
   private static final int L2_FLOATS = 1 << 17;
+  private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+  /** Key rows per tile of the fold: 8 x 2L sums in 16 registers, read straight from row-major keys. */
+  private static final int KR = 8;
 
   /** Lanes of the preferred species; the provider refuses Panama below 4. */
   static int lanes() {
@@ -251,5 +256,171 @@ final class PanamaKernels implements VectorKernels {
     c41.intoArray(out, o + 4 * ld + L);
     c50.intoArray(out, o + 5 * ld);
     c51.intoArray(out, o + 5 * ld + L);
+  }
+
+  /**
+   * Key tiles of {@value #KR} rows (broadcast from the row-major keys, so the key matrix is never
+   * packed or copied) against anchor panels of NR columns: the key rows stay in L1 while the
+   * anchor panels, packed once, stream from L2. Each tile's raw sums go to a scratch tile and are
+   * finished and folded lane-wise, one key row at a time in increasing order.
+   */
+  @Override
+  public void foldHardest(HardestArgs a, int keyRow0, int keyRow1, int col0, int col1) {
+    float[] scratch = new float[KR * NR];
+    int dim = a.dim;
+    int last = keyRow1 - 1;
+    for (int i0 = keyRow0; i0 < keyRow1; i0 += KR) {
+      int ni = Math.min(KR, keyRow1 - i0);
+      // A partial tile repeats its last row; the repeats are computed and ignored.
+      int o0 = i0 * dim;
+      int o1 = Math.min(i0 + 1, last) * dim;
+      int o2 = Math.min(i0 + 2, last) * dim;
+      int o3 = Math.min(i0 + 3, last) * dim;
+      int o4 = Math.min(i0 + 4, last) * dim;
+      int o5 = Math.min(i0 + 5, last) * dim;
+      int o6 = Math.min(i0 + 6, last) * dim;
+      int o7 = Math.min(i0 + 7, last) * dim;
+      for (int j0 = col0; j0 < col1; j0 += NR) {
+        keyTile(a.keys, o0, o1, o2, o3, o4, o5, o6, o7, a.anchors, (j0 / NR) * NR * dim, dim, scratch);
+        foldTile(a, scratch, i0, ni, j0);
+        foldTile(a, scratch, i0, ni, j0 + L);
+      }
+    }
+  }
+
+  /**
+   * Folds the rows of one L-lane half of a scratch tile (columns j..j+L) into the state. Most key
+   * rows share neither label nor id with any anchor and beat no anchor's nearest negative: for
+   * them one comparison (before any square root: L2 compares squared distances first) and one
+   * test per half suffice; the exact rules run only for lanes that may change.
+   */
+  private static void foldTile(HardestArgs a, float[] scratch, int i0, int ni, int j) {
+    int h = j % NR == 0 ? 0 : L;
+    Finish finish = a.finish;
+    boolean l2 = finish == Finish.L2;
+    FloatVector cf = finish == Finish.RAW ? null : FloatVector.fromArray(S, a.anchorFactor, j);
+    float[] nearArr = l2 ? a.nearSquared : a.near;
+    FloatVector near = FloatVector.fromArray(S, nearArr, j);
+    VectorMask<Float> none = IntVector.fromArray(IS, a.nearIndex, j).lt(0).cast(S);
+    boolean similarity = a.sign < 0;
+    for (int r = 0; r < ni; r++) {
+      int row = i0 + r;
+      FloatVector s = FloatVector.fromArray(S, scratch, r * NR + h);
+      // x: the score (squared distance for L2) in distance orientation
+      FloatVector x = switch (finish) {
+        case RAW -> s;
+        case SCALED -> s.mul(cf.mul(a.keyFactor[row]));
+        case SQUARED_L2, L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(a.keyFactor[row])).max(0f);
+      };
+      if (similarity) {
+        x = x.neg();
+      }
+      boolean plain = a.keyClass[row] < 0 && a.keyId[row] < 0;
+      VectorMask<Float> maybe = x.lt(near).or(none);
+      if (plain && !maybe.anyTrue()) {
+        continue;
+      }
+      // Write the running state back so that the exact scalar-order rules below see it.
+      near.intoArray(nearArr, j);
+      exactRow(a, x, row, j, l2);
+      near = FloatVector.fromArray(S, nearArr, j);
+      none = IntVector.fromArray(IS, a.nearIndex, j).lt(0).cast(S);
+    }
+    near.intoArray(nearArr, j);
+    if (l2) {
+      FloatVector.fromArray(S, a.nearSquared, j).sqrt().intoArray(a.near, j);
+    }
+  }
+
+  /** The exact fold of one key row into lanes j..j+L; {@code x} is pre-root for L2. */
+  private static void exactRow(HardestArgs a, FloatVector x, int row, int j, boolean l2) {
+    IntVector cc = IntVector.fromArray(IS, a.anchorClass, j);
+    IntVector ci = IntVector.fromArray(IS, a.anchorId, j);
+    VectorMask<Integer> sameClass = cc.eq(a.keyClass[row]);
+    VectorMask<Integer> sameId = ci.eq(a.keyId[row]);
+    VectorMask<Integer> other = sameClass.or(sameId).not();
+    FloatVector v = l2 ? x.sqrt() : x;
+    IntVector nearIdx = IntVector.fromArray(IS, a.nearIndex, j);
+    FloatVector near = FloatVector.fromArray(S, l2 ? a.nearSquared : a.near, j);
+    FloatVector nearV = l2 ? near.sqrt() : near;
+    // Compared after the root, as the reference does: distinct squares can share a root (a tie).
+    VectorMask<Integer> take = v.lt(nearV).cast(IS).or(nearIdx.lt(0)).and(other);
+    if (take.anyTrue()) {
+      near.blend(x, take.cast(S)).intoArray(l2 ? a.nearSquared : a.near, j);
+      nearIdx.blend(a.indexOffset + row, take).intoArray(a.nearIndex, j);
+    }
+    VectorMask<Integer> pos = sameClass.andNot(sameId);
+    if (pos.anyTrue()) {
+      FloatVector far = FloatVector.fromArray(S, a.far, j);
+      IntVector farIdx = IntVector.fromArray(IS, a.farIndex, j);
+      VectorMask<Integer> takeP = far.lt(v).cast(IS).or(farIdx.lt(0)).and(pos);
+      far.blend(v, takeP.cast(S)).intoArray(a.far, j);
+      farIdx.blend(a.indexOffset + row, takeP).intoArray(a.farIndex, j);
+    }
+  }
+
+  /** KR x NR raw sums of eight row-major key rows (offsets o0..o7) against one packed panel. */
+  private static void keyTile(float[] a, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+      float[] b, int bp, int dim, float[] out) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    FloatVector c60 = c00;
+    FloatVector c61 = c00;
+    FloatVector c70 = c00;
+    FloatVector c71 = c00;
+    for (int k = 0, pb = bp; k < dim; k++, pb += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
+      FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+      FloatVector x = FloatVector.broadcast(S, a[o0 + k]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[o1 + k]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[o2 + k]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[o3 + k]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[o4 + k]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[o5 + k]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, a[o6 + k]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, a[o7 + k]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
+    }
+    c00.intoArray(out, 0);
+    c01.intoArray(out, L);
+    c10.intoArray(out, NR);
+    c11.intoArray(out, NR + L);
+    c20.intoArray(out, 2 * NR);
+    c21.intoArray(out, 2 * NR + L);
+    c30.intoArray(out, 3 * NR);
+    c31.intoArray(out, 3 * NR + L);
+    c40.intoArray(out, 4 * NR);
+    c41.intoArray(out, 4 * NR + L);
+    c50.intoArray(out, 5 * NR);
+    c51.intoArray(out, 5 * NR + L);
+    c60.intoArray(out, 6 * NR);
+    c61.intoArray(out, 6 * NR + L);
+    c70.intoArray(out, 7 * NR);
+    c71.intoArray(out, 7 * NR + L);
   }
 }

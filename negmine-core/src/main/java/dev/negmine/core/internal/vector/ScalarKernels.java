@@ -91,4 +91,23 @@ final class ScalarKernels implements VectorKernels {
       }
     }
   }
+
+  @Override
+  public void foldHardest(HardestArgs a, int keyRow0, int keyRow1, int col0, int col1) {
+    int dim = a.dim;
+    boolean raw = a.finish == Finish.RAW;
+    for (int i = keyRow0; i < keyRow1; i++) {
+      int ko = i * dim;
+      float kf = raw ? 0f : a.keyFactor[i];
+      for (int j = col0; j < col1; j++) {
+        int bp = (j / TILE) * TILE * dim + j % TILE;
+        float s = 0f;
+        for (int k = 0; k < dim; k++) {
+          s = Math.fma(a.keys[ko + k], a.anchors[bp + k * TILE], s);
+        }
+        float af = raw ? 0f : a.anchorFactor[j];
+        a.offer(i, j, a.finish.apply(s, af, kf), Finish.SQUARED_L2.apply(s, af, kf));
+      }
+    }
+  }
 }

@@ -50,6 +50,15 @@ public interface VectorKernels {
       float[] rowFactor, int rowOff, float[] colFactor, int colOff,
       float[] out, int outOff, int ld);
 
+  /**
+   * Folds the scores between key rows {@code [keyRow0, keyRow1)} and anchor columns {@code [col0,
+   * col1)} into the batch-hard state of {@code a} (see {@link HardestArgs#offer}), key rows in
+   * increasing order for every column, without storing a score matrix. {@code col0} is a multiple
+   * of {@link #tileCols()} and {@code col1} a multiple of it or the padded anchor count. Each score
+   * is bit-identical to the one {@link #scoreBlock} gives the same pair with anchors as rows.
+   */
+  void foldHardest(HardestArgs a, int keyRow0, int keyRow1, int col0, int col1);
+
   /** Length of the packed form of {@code count} rows with panel width {@code w}. */
   static int packedLength(int count, int dim, int w) {
     long n = (long) ((count + w - 1) / w) * w * dim;
