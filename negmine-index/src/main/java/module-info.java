@@ -9,4 +9,5 @@ module dev.negmine.index {
   requires java.logging;
 
   exports dev.negmine.index;
+  exports dev.negmine.index.dynamic;
 }
