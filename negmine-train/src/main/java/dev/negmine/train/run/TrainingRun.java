@@ -54,6 +54,8 @@ public final class TrainingRun {
   private final boolean resume;
   private final boolean stopOnCollapse;
   private final int checkpointEverySteps;
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+  private double loopCpuSeconds;
   private final long[] trainIds;
 
   private TrainingRun(Builder b) {
@@ -124,6 +126,7 @@ public final class TrainingRun {
     Path metricsFile = dir.resolve(RunFiles.METRICS);
     prepareMetrics(metricsFile, ckpt);
     double loopSeconds = ckpt == null ? 0 : readLoopSeconds(ckpt);
+    loopCpuSeconds = 0;
     Trainer.Environment env = Trainer.Environment.defaults(train.size());
     env = new Trainer.Environment(trainIds != null ? trainIds : env.ids(), clock, dir.resolve(RunFiles.POOLS));
     try (Trainer trainer = new Trainer(config, train, null, miners, env);
@@ -144,8 +147,10 @@ public final class TrainingRun {
       Map<String, Double> last = ckpt == null ? null : readLastEval(metricsFile);
       while (!trainer.done()) {
         long t0 = System.nanoTime();
+        long c0 = THREADS.getCurrentThreadCpuTime();
         BatchStats s = trainer.trainStep();
         loopSeconds += (System.nanoTime() - t0) / 1e9;
+        loopCpuSeconds += (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
         writeLine(metrics, stepLine(s, trainer.sources()));
         if (trainer.sources() != null) {
           for (Map<String, Object> event : trainer.sources().drainEvents()) {
@@ -223,6 +228,9 @@ public final class TrainingRun {
     o.addProperty("epochs", s.epochs());
     o.addProperty("steps", s.steps());
     o.addProperty("train_loop_seconds", s.trainLoopSeconds());
+    // CPU time of the training thread in this session's steps: on a shared machine, the loop's
+    // wall time on an idle one (the engine runs on this thread; the monitor overlaps on another)
+    o.addProperty("train_loop_thread_cpu_seconds_this_session", loopCpuSeconds);
     o.addProperty("wall_seconds_this_session", s.wallSeconds());
     o.addProperty("collapse", s.collapse());
     o.addProperty("stopped_on_collapse", s.stoppedEarly());
