@@ -65,7 +65,7 @@ public final class BadRows {
    */
   public record Report(long total, Map<String, Long> byReason, List<String> examples) implements Serializable {
     public Report {
-      byReason = Map.copyOf(byReason);
+      byReason = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byReason));
       examples = List.copyOf(examples);
     }
 
