@@ -76,26 +76,9 @@ class SparkMineCliTest {
     CliRun.Outcome s = CliRun.run("spark-mine", "--master", "local[2]", "--model", run.toString(), "--data",
         in[0].toString(), "--labels", in[1].toString(), "--top", "5", "--out", sparked.toString());
     assertEquals(0, s.code(), s.err());
-    // PyTorch on an executor thread may round the last bits differently from the driver thread,
-    // so near-ties may swap: same anchors and positives' scores to 1e-4, nearly the same candidates
-    CandidatePool a = PoolFiles.read(mined);
+    // blocks of 1024 rows aligned to row numbers: the forward passes of negmine mine --model
+    assertArrayEquals(Files.readAllBytes(mined.resolve(PoolFiles.BINARY)), Files.readAllBytes(sparked.resolve(PoolFiles.BINARY)));
     CandidatePool b = PoolFiles.read(sparked);
-    assertEquals(a.anchors(), b.anchors());
-    long same = 0;
-    long total = 0;
-    for (int i = 0; i < a.anchors(); i++) {
-      assertEquals(a.anchorId(i), b.anchorId(i));
-      assertEquals(a.positiveScore(i), b.positiveScore(i), 1e-4);
-      java.util.Set<Long> x = new java.util.HashSet<>();
-      for (int r = 0; r < a.count(i); r++) {
-        x.add(a.candidateId(i, r));
-      }
-      for (int r = 0; r < b.count(i); r++) {
-        same += x.contains(b.candidateId(i, r)) ? 1 : 0;
-      }
-      total += a.count(i);
-    }
-    assertTrue(same >= 0.95 * total, same + " of " + total + " candidates shared");
     assertTrue(((String) b.manifest().source().get("checkpoint_sha256")).matches("[0-9a-f]{64}"));
   }
 

@@ -39,7 +39,7 @@ final class CorpusReader {
 
   private CorpusReader() {}
 
-  /** The checked rows (good and bad) and the expected vector length. */
+  /** The checked rows (good and bad) and the length of their vectors (embeddings, after encoding). */
   record Read(JavaRDD<Item> items, long rows, int dimension) {}
 
   static Read read(SparkSession spark, SparkMineConfig cfg) throws IOException {
@@ -47,6 +47,7 @@ final class CorpusReader {
     boolean encode = cfg.model() != null;
     boolean zeroIsBad = !encode && cfg.distance() == dev.negmine.core.linalg.Distance.COSINE;
     int want = cfg.dimension();
+    int embedded = 0;
     if (encode) {
       try (EmbeddingModel m = EmbeddingModel.load(cfg.model())) {
         int in = m.spec().inputDim();
@@ -54,6 +55,7 @@ final class CorpusReader {
           throw new IllegalArgumentException("--dim " + want + " but the model reads " + in + " features");
         }
         want = in;
+        embedded = m.spec().embeddingSize();
       }
     }
     String fail = cfg.failFirstAttempt();
@@ -66,7 +68,7 @@ final class CorpusReader {
       return r;
     }
     return new Read(encode(r.items(), cfg.model().toAbsolutePath().toString(), cfg.distance()
-        == dev.negmine.core.linalg.Distance.COSINE, r.items().getNumPartitions()), r.rows(), r.dimension());
+        == dev.negmine.core.linalg.Distance.COSINE, r.items().getNumPartitions()), r.rows(), embedded);
   }
 
   /** A slice of an in-memory corpus, shipped to the executors. */
