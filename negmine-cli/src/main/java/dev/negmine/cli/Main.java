@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       MineBatchCommand.class,
       MineCommand.class,
+      SparkMineCommand.class,
       PoolCommand.class,
       EvalCommand.class,
       BenchCommand.class,

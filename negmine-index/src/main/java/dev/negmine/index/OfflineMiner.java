@@ -172,6 +172,19 @@ public final class OfflineMiner {
     };
   }
 
+  /**
+   * The positive of every row of one label group: its most similar other row of the group with
+   * another id (exact), as a k = 1 {@link TopK} of group-row indices (-1 / NaN: none); equal scores
+   * go to the lower row. {@link #mine} calls this per label on the group's rows in corpus order, so
+   * a distributed miner that does the same gets bit-identical positives. Thread-safe.
+   */
+  public static TopK groupPositives(FloatMatrix group, long[] groupIds, Distance d) {
+    if (groupIds.length != group.rows()) {
+      throw new IllegalArgumentException(groupIds.length + " ids for " + group.rows() + " rows");
+    }
+    return Similarities.topK(group, group, d, 1, (q, key) -> key != q && groupIds[key] != groupIds[q]);
+  }
+
   /** Per row, its closest same-label row with another id (exact, one label group at a time). */
   private static void positives(FloatMatrix v, long[] labels, long[] ids, Distance d, int[] positive, float[] score) {
     Map<Long, int[]> groups = new HashMap<>();
@@ -190,8 +203,11 @@ public final class OfflineMiner {
       if (g.length < 2) {
         continue;
       }
-      FloatMatrix gm = v.gather(g);
-      TopK t = Similarities.topK(gm, gm, d, 1, (q, key) -> key != q && ids[g[key]] != ids[g[q]]);
+      long[] gids = new long[g.length];
+      for (int i = 0; i < g.length; i++) {
+        gids[i] = ids[g[i]];
+      }
+      TopK t = groupPositives(v.gather(g), gids, d);
       for (int q = 0; q < g.length; q++) {
         int best = t.index(q, 0);
         if (best >= 0) {

@@ -1,0 +1,206 @@
+package dev.negmine.spark;
+
+import dev.negmine.core.linalg.Distance;
+import dev.negmine.index.HnswParams;
+import dev.negmine.index.NegativeFilters;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+
+/**
+ * Settings of one {@link SparkMineJob} run. Built with {@link #builder()}; immutable.
+ *
+ * <p>The mining settings (top, filters, TTL, recall sample, seed, distance, index parameters) mean
+ * exactly what they mean for {@code negmine mine} / {@link dev.negmine.index.OfflineMiner}; the
+ * others place the work on Spark.
+ *
+ * @param input where the corpus comes from
+ * @param model a training run directory whose model encodes the input's features, or null when
+ *     the input holds embeddings
+ * @param master Spark master URL; null uses the active session's (spark-submit) or {@code local[*]}
+ * @param shards corpus shards, one index each (default 2)
+ * @param blockRows anchors per query block (default 1024)
+ * @param maxBadRows bad input rows tolerated (counted, reported and left out); one more fails the job
+ * @param dimension expected vector (or feature) length, 0 = the first row's
+ * @param failFirstAttempt test hook: a stage name ({@code read}, {@code shard}, {@code index},
+ *     {@code query}) whose partition 0 throws on its first attempt, to exercise Spark's retries; null
+ *     in production
+ */
+public record SparkMineConfig(
+    MineInput input,
+    Path model,
+    String indexKind,
+    Distance distance,
+    HnswParams hnsw,
+    int top,
+    NegativeFilters filters,
+    Duration ttl,
+    int recallSample,
+    long seed,
+    int shards,
+    int blockRows,
+    long maxBadRows,
+    int dimension,
+    String master,
+    Path out,
+    Map<String, Object> source,
+    InstantSource clock,
+    String failFirstAttempt) {
+  public SparkMineConfig {
+    if (input == null || out == null || distance == null || filters == null || ttl == null || clock == null
+        || source == null || hnsw == null) {
+      throw new IllegalArgumentException("input, out, distance, filters, ttl, clock, source and hnsw must be set");
+    }
+    if (!indexKind.equals("exact") && !indexKind.equals("hnsw")) {
+      throw new IllegalArgumentException("--index must be exact or hnsw, got '" + indexKind + "'");
+    }
+    if (top < 1) {
+      throw new IllegalArgumentException("--top must be >= 1, got " + top);
+    }
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("--ttl must be positive, got " + ttl);
+    }
+    if (shards < 1 || shards > 100_000) {
+      throw new IllegalArgumentException("--shards must be in [1, 100000], got " + shards);
+    }
+    if (blockRows < 1 || blockRows > 1 << 16) {
+      throw new IllegalArgumentException("--block-rows must be in [1, 65536], got " + blockRows);
+    }
+    if (maxBadRows < 0) {
+      throw new IllegalArgumentException("--max-bad-rows must be >= 0, got " + maxBadRows);
+    }
+    if (recallSample < 0 || dimension < 0) {
+      throw new IllegalArgumentException("--recall-sample and --dim must be >= 0");
+    }
+    if (filters.scoreFilters() && !distance.isSimilarity()) {
+      throw new IllegalArgumentException("--max-score and margins compare similarities; use cosine or dot, not "
+          + distance.cliName());
+    }
+    source = Map.copyOf(source);
+  }
+
+  public static Builder builder(MineInput input, Path out) {
+    return new Builder(input, out);
+  }
+
+  /** Defaults as {@code negmine mine}: exact, cosine, top 200, TTL 48 h, recall sample 1000, seed 42. */
+  public static final class Builder {
+    private final MineInput input;
+    private final Path out;
+    private Path model;
+    private String indexKind = "exact";
+    private Distance distance = Distance.COSINE;
+    private HnswParams hnsw = new HnswParams(32, 200, 256, 42, 1);
+    private int top = 200;
+    private NegativeFilters filters = NegativeFilters.defaults();
+    private Duration ttl = Duration.ofHours(48);
+    private int recallSample = 1000;
+    private long seed = 42;
+    private int shards = 2;
+    private int blockRows = 1024;
+    private long maxBadRows;
+    private int dimension;
+    private String master;
+    private Map<String, Object> source = Map.of();
+    private InstantSource clock = InstantSource.system();
+    private String failFirstAttempt;
+
+    private Builder(MineInput input, Path out) {
+      this.input = input;
+      this.out = out;
+    }
+
+    public Builder model(Path p) {
+      this.model = p;
+      return this;
+    }
+
+    public Builder index(String kind) {
+      this.indexKind = kind;
+      return this;
+    }
+
+    public Builder distance(Distance d) {
+      this.distance = d;
+      return this;
+    }
+
+    /** HNSW parameters; each shard's graph is built by one thread (Spark runs shards in parallel). */
+    public Builder hnsw(HnswParams p) {
+      this.hnsw = p.withBuildThreads(1);
+      return this;
+    }
+
+    public Builder top(int k) {
+      this.top = k;
+      return this;
+    }
+
+    public Builder filters(NegativeFilters f) {
+      this.filters = f;
+      return this;
+    }
+
+    public Builder ttl(Duration d) {
+      this.ttl = d;
+      return this;
+    }
+
+    public Builder recallSample(int n) {
+      this.recallSample = n;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public Builder shards(int s) {
+      this.shards = s;
+      return this;
+    }
+
+    public Builder blockRows(int b) {
+      this.blockRows = b;
+      return this;
+    }
+
+    public Builder maxBadRows(long m) {
+      this.maxBadRows = m;
+      return this;
+    }
+
+    public Builder dimension(int d) {
+      this.dimension = d;
+      return this;
+    }
+
+    public Builder master(String m) {
+      this.master = m;
+      return this;
+    }
+
+    /** Provenance of the input (hashes, paths, git revision), copied into the manifest. */
+    public Builder source(Map<String, Object> s) {
+      this.source = s;
+      return this;
+    }
+
+    public Builder clock(InstantSource c) {
+      this.clock = c;
+      return this;
+    }
+
+    public Builder failFirstAttempt(String stage) {
+      this.failFirstAttempt = stage;
+      return this;
+    }
+
+    public SparkMineConfig build() {
+      return new SparkMineConfig(input, model, indexKind, distance, hnsw, top, filters, ttl, recallSample, seed,
+          shards, blockRows, maxBadRows, dimension, master, out, source, clock, failFirstAttempt);
+    }
+  }
+}
