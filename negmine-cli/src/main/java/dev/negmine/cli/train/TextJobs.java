@@ -117,4 +117,60 @@ public final class TextJobs {
     }
     return out;
   }
+
+  /** Name of the file in a pool directory that holds item i's text on line i (a JSON string). */
+  public static final String POOL_TEXTS = "texts.jsonl";
+
+  /** A text corpus embedded for mining: by the frozen encoder, then by a trained head when given. */
+  public record ForMining(dev.negmine.core.linalg.FloatMatrix embeddings, long[] labels, List<String> texts) {}
+
+  /**
+   * {@code data} (JSONL / TSV) embedded for {@code negmine mine}: ids are row numbers of the
+   * distinct texts, as in training.
+   *
+   * @param model a trained run (its frozen encoder and head are used), or null for the frozen encoder
+   * @param encoder frozen encoder when there is no model (null: the default)
+   */
+  public static ForMining embedForMining(Path model, Path data, String encoder, Integer maxBadLines) throws IOException {
+    TextCorpus c = corpora(null, data.toString(), null, maxBadLines, 0.5)[0];
+    String name = encoder;
+    if (model != null) {
+      TrainOptions o = TrainOptions.load(model);
+      if (!isText(o.task(), o.data())) {
+        throw new IllegalArgumentException(model + " was not trained on text; it cannot embed " + data);
+      }
+      name = o.textEncoder();
+    }
+    LabeledData x = embed(name == null ? TextEncoders.DEFAULT : name, List.of(c), System.err)[0];
+    if (model == null) {
+      return new ForMining(x.features(), x.labels(), c.texts());
+    }
+    try (dev.negmine.train.run.EmbeddingModel m = dev.negmine.train.run.EmbeddingModel.load(model)) {
+      return new ForMining(m.embed(x), x.labels(), c.texts());
+    }
+  }
+
+  /** Writes {@code texts} beside a pool, line i holding item i's text. */
+  public static void writePoolTexts(Path poolDir, List<String> texts) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (String t : texts) {
+      sb.append(dev.negmine.core.io.Json.write(t)).append('\n');
+    }
+    dev.negmine.core.io.AtomicFiles.writeString(poolDir.resolve(POOL_TEXTS), sb);
+  }
+
+  /** The texts beside a pool, or null when it was mined from vectors. */
+  public static List<String> readPoolTexts(Path poolDir) throws IOException {
+    Path f = poolDir.resolve(POOL_TEXTS);
+    if (!java.nio.file.Files.isRegularFile(f)) {
+      return null;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (String line : java.nio.file.Files.readAllLines(f, java.nio.charset.StandardCharsets.UTF_8)) {
+      if (!line.isEmpty()) {
+        out.add((String) dev.negmine.core.io.Json.parse(line));
+      }
+    }
+    return out;
+  }
 }
