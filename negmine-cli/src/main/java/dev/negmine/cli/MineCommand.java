@@ -53,6 +53,12 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--data", description = "With --model: the corpus (a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels).")
   Path data;
 
+  @Option(names = "--text-encoder", description = "Frozen text encoder for a text --data without --model (default all-minilm-l6-v2-q).")
+  String textEncoder;
+
+  @Option(names = "--max-bad-lines", description = "Malformed lines of text --data skipped before failing (default 0).")
+  Integer maxBadLines;
+
   @Option(names = "--top", defaultValue = "200", description = "Candidates kept per anchor (default ${DEFAULT-VALUE}).")
   int top;
 
@@ -110,7 +116,16 @@ final class MineCommand implements Callable<Integer> {
     FloatMatrix e;
     long[] l;
     Path vectorsFile;
-    if (model != null || data != null) {
+    java.util.List<String> texts = null;
+    if (data != null && embeddings == null && dev.negmine.cli.train.TextJobs.isText(null, data.toString())) {
+      // a text corpus: the frozen encoder's embeddings, through a trained head when --model is given
+      dev.negmine.cli.train.TextJobs.ForMining t = dev.negmine.cli.train.TextJobs.embedForMining(model, data, textEncoder, maxBadLines);
+      e = t.embeddings();
+      l = t.labels();
+      texts = t.texts();
+      Path dir = model == null ? null : Files.isDirectory(model.resolve(RunFiles.MODEL_DIR)) ? model.resolve(RunFiles.MODEL_DIR) : model;
+      vectorsFile = dir == null ? null : dir.resolve(RunFiles.WEIGHTS);
+    } else if (model != null || data != null) {
       if (model == null || data == null || embeddings != null) {
         throw new UserInputException("--model needs --data (and no --embeddings); or pass --embeddings and --labels");
       }
@@ -197,6 +212,9 @@ final class MineCommand implements Callable<Integer> {
       throw new UserInputException(ex.getMessage());
     }
     PoolManifest written = PoolFiles.write(out, pool);
+    if (texts != null) {
+      dev.negmine.cli.train.TextJobs.writePoolTexts(out, texts);
+    }
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("out", out.toString());
     o.put("index", index);

@@ -112,7 +112,7 @@ final class PoolCommand implements Runnable {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Export a pool as JSONL in the shapes of sentence-transformers' mine_hard_negatives (triplet: one anchor/positive/negative row per candidate; n-tuple: anchor, positive, negative_1..n per anchor; ids instead of text) or as .npy (N x 3 int64 anchor/positive/negative ids).")
+      description = "Export a pool as JSONL in the shapes of sentence-transformers' mine_hard_negatives (triplet: one anchor/positive/negative row per candidate; n-tuple: anchor, positive, negative_1..n per anchor; texts when the pool was mined from a text corpus, else ids) or as .npy (N x 3 int64 anchor/positive/negative ids).")
   static final class Export implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POOL_DIR", description = "The pool directory.")
     Path dir;
@@ -129,6 +129,7 @@ final class PoolCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       CandidatePool p = PoolFiles.read(dir);
+      texts = dev.negmine.cli.train.TextJobs.readPoolTexts(dir);
       switch (format) {
         case "triplet", "n-tuple" -> {
           if (out == null) {
@@ -169,6 +170,19 @@ final class PoolCommand implements Runnable {
       return 0;
     }
 
+    /** Item texts when the pool was mined from a text corpus: JSONL then carries texts, not ids. */
+    private java.util.List<String> texts;
+
+    private String cell(long id) {
+      if (texts == null) {
+        return Long.toString(id);
+      }
+      if (id < 0 || id >= texts.size()) {
+        throw new UserInputException(dir + ": item id " + id + " has no text in " + dev.negmine.cli.train.TextJobs.POOL_TEXTS);
+      }
+      return dev.negmine.core.io.Json.write(texts.get((int) id));
+    }
+
     private int limit(CandidatePool p) {
       if (negatives != null && negatives < 1) {
         throw new UserInputException("--negatives must be >= 1, got " + negatives);
@@ -183,18 +197,18 @@ final class PoolCommand implements Runnable {
       return max;
     }
 
-    static void writeJsonl(CandidatePool p, boolean triplet, int n, Writer w) throws IOException {
+    void writeJsonl(CandidatePool p, boolean triplet, int n, Writer w) throws IOException {
       for (int a = 0; a < p.anchors(); a++) {
         if (triplet) {
           for (int r = 0; r < Math.min(n, p.count(a)); r++) {
-            w.write("{\"anchor\": " + p.anchorId(a) + ", \"positive\": " + p.positiveId(a) + ", \"negative\": "
-                + p.candidateId(a, r) + "}\n");
+            w.write("{\"anchor\": " + cell(p.anchorId(a)) + ", \"positive\": " + cell(p.positiveId(a)) + ", \"negative\": "
+                + cell(p.candidateId(a, r)) + "}\n");
           }
         } else if (n > 0 && p.count(a) >= n) {
           StringBuilder sb = new StringBuilder();
-          sb.append("{\"anchor\": ").append(p.anchorId(a)).append(", \"positive\": ").append(p.positiveId(a));
+          sb.append("{\"anchor\": ").append(cell(p.anchorId(a))).append(", \"positive\": ").append(cell(p.positiveId(a)));
           for (int r = 0; r < n; r++) {
-            sb.append(", \"negative_").append(r + 1).append("\": ").append(p.candidateId(a, r));
+            sb.append(", \"negative_").append(r + 1).append("\": ").append(cell(p.candidateId(a, r)));
           }
           w.write(sb.append("}\n").toString());
         }

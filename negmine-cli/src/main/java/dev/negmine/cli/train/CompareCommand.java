@@ -33,6 +33,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--eval-data") Path evalData;
   @Option(names = "--eval-labels") Path evalLabels;
   @Option(names = "--encoder", defaultValue = "cnn") String encoder;
+  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet or wordnet-gloss") String task;
+  @Option(names = "--text-encoder", description = "frozen text encoder for --task (default all-minilm-l6-v2-q)") String textEncoder;
+  @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;
   @Option(names = "--epochs", defaultValue = "" + TrainCommand.DEFAULT_EPOCHS) int epochs;
   @Option(names = "--batch", defaultValue = "160") int batch;
   @Option(names = "--lr", defaultValue = "0.003") double lr;
@@ -57,8 +60,9 @@ public final class CompareCommand implements Callable<Integer> {
     for (String r : recipes) {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
-            encoder, epochs, batch, 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0, null, null, null, null, null,
-            null, null, null, null, null, null, null));
+            task != null && encoder.equals("cnn") ? "adapter" : encoder, epochs, batch,
+            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0, null, null, null, null, null,
+            null, null, null, null, null, null, null, task, textEncoder, null));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();

@@ -45,14 +45,20 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalLabels;
   @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify or moco (default ${DEFAULT-VALUE})")
   String recipe;
-  @Option(names = "--encoder", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE}; cnn needs 28x28-style images)")
+  @Option(names = "--encoder", defaultValue = "cnn", description = "mlp, cnn or adapter (default ${DEFAULT-VALUE}; cnn needs 28x28-style images; text data: adapter)")
   String encoder;
   @Option(names = "--epochs", defaultValue = "" + DEFAULT_EPOCHS, description = "epochs (default ${DEFAULT-VALUE})")
   int epochs;
   @Option(names = "--batch", defaultValue = "160", description = "base batch size (default ${DEFAULT-VALUE})")
   int batch;
-  @Option(names = "--m-per-class", defaultValue = "16", description = "items per class in a batch; 0 = plain shuffling (default ${DEFAULT-VALUE})")
-  int mPerClass;
+  @Option(names = "--m-per-class", description = "items per class in a batch; 0 = plain shuffling (default 16; text data 2)")
+  Integer mPerClass;
+  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet (lemmas of noun synsets) or wordnet-gloss (plus definitions)")
+  String task;
+  @Option(names = "--text-encoder", description = "frozen text encoder for text data and --task: all-minilm-l6-v2(-q) or bge-small-en-v1.5(-q) (default all-minilm-l6-v2-q)")
+  String textEncoder;
+  @Option(names = "--max-bad-lines", description = "malformed lines of text data (JSONL/TSV) skipped before the run fails (default 0)")
+  Integer maxBadLines;
   @Option(names = "--miner", description = "miner preset for every phase (overrides the recipe's)")
   String miner;
   @Option(names = "--loss", description = "triplet, soft-triplet, contrastive or infonce (default: the recipe's)")
@@ -120,10 +126,12 @@ public final class TrainCommand implements Callable<Integer> {
       dir = resume;
       opts = TrainOptions.load(dir);
     } else {
+      boolean text = TextJobs.isText(task, str(data));
       opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipe.toLowerCase(Locale.ROOT),
-          encoder.toLowerCase(Locale.ROOT), epochs, batch, mPerClass, miner, loss, reduction, margin, temperature, lr,
+          text && encoder.equalsIgnoreCase("cnn") ? "adapter" : encoder.toLowerCase(Locale.ROOT), epochs, batch,
+          mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin, temperature, lr,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
-          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots);
+          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {
@@ -159,6 +167,9 @@ public final class TrainCommand implements Callable<Integer> {
   record Job(TrainConfig config, LabeledData train, LabeledData eval, String description, long[] trainIds) {}
 
   static Job prepare(TrainOptions opts) throws IOException {
+    if (TextJobs.isText(opts.task(), opts.data())) {
+      return TextJobs.prepare(opts);
+    }
     LabeledData all = TrainSupport.load(path(opts.data()), path(opts.labels()));
     LabeledData train;
     LabeledData eval;

@@ -47,7 +47,10 @@ record TrainOptions(
     String poolTtl,
     String mix,
     String mixTo,
-    Integer slots) {
+    Integer slots,
+    String task,
+    String textEncoder,
+    Integer maxBadLines) {
 
   static final String FILE = "cli.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -57,6 +60,7 @@ record TrainOptions(
     EncoderSpec.Kind kind = EncoderSpec.Kind.parse(encoder);
     EncoderSpec spec = switch (kind) {
       case MLP -> EncoderSpec.mlp(train.features().cols(), embeddingSize);
+      case ADAPTER -> EncoderSpec.adapter(train.features().cols(), TextJobs.ADAPTER_HIDDEN);
       case CNN -> {
         if (!train.isImage()) {
           throw new IllegalArgumentException("the cnn encoder needs square single-channel images, but "

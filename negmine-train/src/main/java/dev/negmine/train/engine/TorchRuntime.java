@@ -38,6 +38,14 @@ public final class TorchRuntime {
     return e;
   }
 
+  /**
+   * Applies negmine's DJL settings (offline, cache directory, threads) without loading PyTorch, for
+   * other DJL native libraries (the HuggingFace tokenizers of the text encoders). Idempotent.
+   */
+  public static synchronized void configureDjl() {
+    configure();
+  }
+
   /** The cache directory the native library is extracted to. */
   public static Path cacheDir() {
     String home = System.getenv("NEGMINE_HOME");

@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * The shape of an encoder: enough to rebuild it before loading weights.
  *
- * @param kind MLP or CNN
+ * @param kind MLP, CNN, or ADAPTER (a residual head on frozen embeddings: {@code x + W2 relu(W1 x)},
+ *     output dimension = input dimension, W2 starting at zero so training starts from the frozen encoder)
  * @param inputDim features per item (784 for 28x28 images)
  * @param imageSide side of the square single-channel image a CNN reads (0 for an MLP on features)
  * @param hidden hidden widths: MLP layer widths, or CNN channel counts per conv stage
@@ -17,13 +18,14 @@ public record EncoderSpec(Kind kind, int inputDim, int imageSide, int[] hidden, 
   /** Encoder families. */
   public enum Kind {
     MLP,
-    CNN;
+    CNN,
+    ADAPTER;
 
     public static Kind parse(String s) {
       try {
         return valueOf(s.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown encoder '" + s + "' (expected mlp or cnn)", e);
+        throw new IllegalArgumentException("unknown encoder '" + s + "' (expected mlp, cnn or adapter)", e);
       }
     }
 
@@ -48,6 +50,10 @@ public record EncoderSpec(Kind kind, int inputDim, int imageSide, int[] hidden, 
         throw new IllegalArgumentException("hidden widths must be >= 1, got " + Arrays.toString(hidden));
       }
     }
+    if (kind == Kind.ADAPTER && (embeddingSize != inputDim || hidden.length != 1)) {
+      throw new IllegalArgumentException("an adapter has one hidden layer and outputs its input dimension (" + inputDim
+          + "), got hidden " + Arrays.toString(hidden) + " and output " + embeddingSize);
+    }
     if (kind == Kind.CNN) {
       if (imageSide < 8 || imageSide * imageSide != inputDim) {
         throw new IllegalArgumentException("a CNN needs square single-channel images (28x28 = 784 features); "
@@ -67,6 +73,11 @@ public record EncoderSpec(Kind kind, int inputDim, int imageSide, int[] hidden, 
   /** The default small CNN for square images: two conv stages of 16 and 32 channels. */
   public static EncoderSpec cnn(int imageSide, int embeddingSize) {
     return new EncoderSpec(Kind.CNN, imageSide * imageSide, imageSide, new int[] {16, 32}, embeddingSize);
+  }
+
+  /** A residual adapter on {@code inputDim}-dimensional frozen embeddings with {@code hidden} units. */
+  public static EncoderSpec adapter(int inputDim, int hidden) {
+    return new EncoderSpec(Kind.ADAPTER, inputDim, 0, new int[] {hidden}, inputDim);
   }
 
   @Override

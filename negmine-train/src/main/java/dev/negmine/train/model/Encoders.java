@@ -10,7 +10,11 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.initializer.ConstantInitializer;
+import java.util.List;
 
 /** Builds encoder blocks from an {@link EncoderSpec}. Every encoder ends in an L2 normalisation. */
 public final class Encoders {
@@ -42,6 +46,15 @@ public final class Encoders {
         }
         net.add(Blocks.batchFlattenBlock());
         net.add(Linear.builder().setUnits(spec.embeddingSize()).build());
+      }
+      case ADAPTER -> {
+        Linear down = Linear.builder().setUnits(spec.hidden()[0]).build();
+        Linear up = Linear.builder().setUnits(spec.inputDim()).build();
+        // the residual branch starts at zero: before any step the head is the identity
+        up.setInitializer(new ConstantInitializer(0f), Parameter.Type.WEIGHT);
+        SequentialBlock branch = new SequentialBlock().add(down).add(Activation::relu).add(up);
+        net.add(new ParallelBlock(outs -> new NDList(outs.get(0).singletonOrThrow().add(outs.get(1).singletonOrThrow())),
+            List.of(Blocks.identityBlock(), branch)));
       }
       default -> throw new IllegalStateException("unhandled encoder " + spec.kind());
     }

@@ -1,0 +1,176 @@
+package dev.negmine.cli.train;
+
+import dev.negmine.text.EmbeddingCache;
+import dev.negmine.text.TextEncoder;
+import dev.negmine.text.TextEncoders;
+import dev.negmine.text.TextFeatures;
+import dev.negmine.text.data.TextCorpus;
+import dev.negmine.text.data.TextReaders;
+import dev.negmine.text.wordnet.WordNetTask;
+import dev.negmine.train.data.LabeledData;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.LongStream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Text in the training commands: text data (JSONL / TSV) and the built-in tasks become frozen
+ * encoder embeddings (through the weights-keyed cache), on which a head trains. Bad input throws
+ * {@link IllegalArgumentException}.
+ */
+public final class TextJobs {
+  /** Hidden units of the residual adapter head. */
+  static final int ADAPTER_HIDDEN = 384;
+  /** Default items per class in a batch for text: pairs have two. */
+  static final int TEXT_M_PER_CLASS = 2;
+  /**
+   * Split seed of text data without --eval-data: fixed, so runs with different training seeds
+   * evaluate on the same held-out classes and their spread measures training alone.
+   */
+  static final long SPLIT_SEED = 0;
+
+  private TextJobs() {}
+
+  /** Whether a job reads text: a task, or a .jsonl / .tsv data file. */
+  public static boolean isText(String task, String data) {
+    return task != null || (data != null && TextReaders.isText(Path.of(data)));
+  }
+
+  /** The corpora of a text job: {train, eval} (eval null when there is none). */
+  public static TextCorpus[] corpora(String task, String data, String evalData, Integer maxBadLines, double valFraction)
+      throws IOException {
+    int maxBad = maxBadLines == null ? 0 : maxBadLines;
+    if (task != null) {
+      if (data != null || evalData != null) {
+        throw new IllegalArgumentException("--task " + task + " brings its own data: drop --data / --eval-data");
+      }
+      WordNetTask.Split s = switch (task.toLowerCase(Locale.ROOT)) {
+        case "wordnet" -> WordNetTask.load(false);
+        case "wordnet-gloss" -> WordNetTask.load(true);
+        default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected wordnet or wordnet-gloss)");
+      };
+      return new TextCorpus[] {s.train(), s.test()};
+    }
+    TextCorpus all = TextReaders.read(Path.of(data), maxBad, w -> System.err.println("negmine: warning: " + w));
+    if (evalData != null) {
+      return new TextCorpus[] {all, TextReaders.read(Path.of(evalData), maxBad, w -> System.err.println("negmine: warning: " + w))};
+    }
+    return new TextCorpus[] {all, null};
+  }
+
+  static TrainCommand.Job prepare(TrainOptions o) throws IOException {
+    String encoderName = TextEncoders.requireKnown(o.textEncoder() == null ? TextEncoders.DEFAULT : o.textEncoder());
+    if (o.labels() != null || o.evalLabels() != null) {
+      throw new IllegalArgumentException("--labels is for .npy features; text data carries its labels");
+    }
+    TextCorpus[] c = corpora(o.task(), o.data(), o.evalData(), o.maxBadLines(), o.valFraction());
+    TextCorpus train;
+    TextCorpus eval;
+    long[] ids;
+    if (c[1] != null) {
+      train = c[0];
+      eval = c[1];
+      ids = LongStream.range(0, train.size()).toArray();
+    } else {
+      // held-out classes; ids are row numbers of --data so pools mined over it line up
+      int[][] rows = c[0].splitByClass(o.valFraction(), SPLIT_SEED);
+      train = c[0].subset(rows[0], "train classes");
+      eval = c[0].subset(rows[1], "held-out classes");
+      ids = java.util.Arrays.stream(rows[0]).asLongStream().toArray();
+    }
+    LabeledData[] x = embed(encoderName, List.of(train, eval), System.err);
+    String what = o.task() != null ? o.task() + " task" : o.data();
+    return new TrainCommand.Job(o.toConfig(x[0]), x[0], x[1], what + " (" + train.size() + " train texts in " + train.classes()
+        + " classes, " + eval.size() + " eval texts in " + eval.classes() + " unseen classes; frozen encoder "
+        + encoderName + ")", ids);
+  }
+
+  /** Each corpus embedded by the frozen encoder {@code name}, through the default cache; progress on {@code err}. */
+  public static LabeledData[] embed(String name, List<TextCorpus> corpora, PrintStream err) throws IOException {
+    String n = TextEncoders.requireKnown(name);
+    long start = System.nanoTime();
+    LabeledData[] out = new LabeledData[corpora.size()];
+    try (TextEncoder enc = TextEncoders.create(n, 1)) {
+      long total = corpora.stream().mapToLong(TextCorpus::size).sum();
+      boolean bar = System.console() != null;
+      try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("encode").setInitialMax(total)
+          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer(err))
+          .setUpdateIntervalMillis(250).showSpeed().build() : null) {
+        long base = 0;
+        for (int i = 0; i < out.length; i++) {
+          long b = base;
+          out[i] = TextFeatures.embed(corpora.get(i), enc, EmbeddingCache.defaultDir(), done -> {
+            if (pb != null) {
+              pb.stepTo(b + done);
+            }
+          });
+          base += corpora.get(i).size();
+        }
+      }
+      err.printf(Locale.ROOT, "negmine: %d texts embedded by %s (weights %s...) in %.1f s; cache %s%n", total, n,
+          enc.fingerprint().substring(0, 12), (System.nanoTime() - start) / 1e9, EmbeddingCache.defaultDir());
+    }
+    return out;
+  }
+
+  /** Name of the file in a pool directory that holds item i's text on line i (a JSON string). */
+  public static final String POOL_TEXTS = "texts.jsonl";
+
+  /** A text corpus embedded for mining: by the frozen encoder, then by a trained head when given. */
+  public record ForMining(dev.negmine.core.linalg.FloatMatrix embeddings, long[] labels, List<String> texts) {}
+
+  /**
+   * {@code data} (JSONL / TSV) embedded for {@code negmine mine}: ids are row numbers of the
+   * distinct texts, as in training.
+   *
+   * @param model a trained run (its frozen encoder and head are used), or null for the frozen encoder
+   * @param encoder frozen encoder when there is no model (null: the default)
+   */
+  public static ForMining embedForMining(Path model, Path data, String encoder, Integer maxBadLines) throws IOException {
+    TextCorpus c = corpora(null, data.toString(), null, maxBadLines, 0.5)[0];
+    String name = encoder;
+    if (model != null) {
+      TrainOptions o = TrainOptions.load(model);
+      if (!isText(o.task(), o.data())) {
+        throw new IllegalArgumentException(model + " was not trained on text; it cannot embed " + data);
+      }
+      name = o.textEncoder();
+    }
+    LabeledData x = embed(name == null ? TextEncoders.DEFAULT : name, List.of(c), System.err)[0];
+    if (model == null) {
+      return new ForMining(x.features(), x.labels(), c.texts());
+    }
+    try (dev.negmine.train.run.EmbeddingModel m = dev.negmine.train.run.EmbeddingModel.load(model)) {
+      return new ForMining(m.embed(x), x.labels(), c.texts());
+    }
+  }
+
+  /** Writes {@code texts} beside a pool, line i holding item i's text. */
+  public static void writePoolTexts(Path poolDir, List<String> texts) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (String t : texts) {
+      sb.append(dev.negmine.core.io.Json.write(t)).append('\n');
+    }
+    dev.negmine.core.io.AtomicFiles.writeString(poolDir.resolve(POOL_TEXTS), sb);
+  }
+
+  /** The texts beside a pool, or null when it was mined from vectors. */
+  public static List<String> readPoolTexts(Path poolDir) throws IOException {
+    Path f = poolDir.resolve(POOL_TEXTS);
+    if (!java.nio.file.Files.isRegularFile(f)) {
+      return null;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (String line : java.nio.file.Files.readAllLines(f, java.nio.charset.StandardCharsets.UTF_8)) {
+      if (!line.isEmpty()) {
+        out.add((String) dev.negmine.core.io.Json.parse(line));
+      }
+    }
+    return out;
+  }
+}
