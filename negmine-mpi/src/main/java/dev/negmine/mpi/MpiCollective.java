@@ -62,7 +62,24 @@ final class MpiCollective implements Collective {
 
   @Override
   public float[] allGather(float[] local) {
-    int[] counts = counts(local.length);
+    return allGather(local, counts(local.length));
+  }
+
+  @Override
+  public long[] allGather(long[] local) {
+    return allGather(local, counts(local.length));
+  }
+
+  private void checkCounts(int length, int[] counts) {
+    if (counts.length != size || counts[rank] != length) {
+      throw new CollectiveException("counts " + java.util.Arrays.toString(counts) + " do not fit rank " + rank + " of "
+          + size + " sending " + length);
+    }
+  }
+
+  @Override
+  public float[] allGather(float[] local, int[] counts) {
+    checkCounts(local.length, counts);
     long total = sum(counts);
     MemorySegment send = segment(0, (long) local.length * 4);
     MemorySegment.copy(local, 0, send, ValueLayout.JAVA_FLOAT, 0, local.length);
@@ -73,8 +90,8 @@ final class MpiCollective implements Collective {
   }
 
   @Override
-  public long[] allGather(long[] local) {
-    int[] counts = counts(local.length);
+  public long[] allGather(long[] local, int[] counts) {
+    checkCounts(local.length, counts);
     long total = sum(counts);
     MemorySegment send = segment(0, (long) local.length * 8);
     MemorySegment.copy(local, 0, send, ValueLayout.JAVA_LONG, 0, local.length);

@@ -52,6 +52,11 @@ public final class MpiHarness {
       mine[j] = r * 100 + j;
     }
     float[] all = c.allGather(mine);
+    int[] counts = new int[w];
+    for (int k = 0; k < w; k++) {
+      counts[k] = k + 1;
+    }
+    check(Arrays.equals(all, c.allGather(mine, counts)), "allGather with known counts");
     int at = 0;
     for (int k = 0; k < w; k++) {
       for (int j = 0; j <= k; j++) {

@@ -324,7 +324,17 @@ public final class Trainer implements AutoCloseable {
       meta[2 * (i - lo)] = train.labels()[forward[i]];
       meta[2 * (i - lo) + 1] = ids[forward[i]];
     }
-    long[] gathered = collective.allGather(meta);
+    int[] rowCounts = new int[world];
+    for (int r = 0; r < world; r++) {
+      rowCounts[r] = Shards.start(n, (r + 1) * perRank, gradShards) - Shards.start(n, r * perRank, gradShards);
+    }
+    int[] metaCounts = new int[world];
+    int[] embCounts = new int[world];
+    for (int r = 0; r < world; r++) {
+      metaCounts[r] = 2 * rowCounts[r];
+      embCounts[r] = d * rowCounts[r];
+    }
+    long[] gathered = collective.allGather(meta, metaCounts);
     long[] labels = new long[b];
     long[] batchIds = new long[b];
     for (int i = 0; i < n; i++) {
@@ -355,7 +365,7 @@ public final class Trainer implements AutoCloseable {
           float[] es = local[s].toFloatArray();
           System.arraycopy(es, 0, mine, (from[s] - lo) * d, es.length);
         }
-        FloatMatrix host = FloatMatrix.of(n, d, collective.allGather(mine));
+        FloatMatrix host = FloatMatrix.of(n, d, collective.allGather(mine, embCounts));
         FloatMatrix emb = plan == null ? host : host.rowRange(0, b);
         batchEmb = emb;
         MiningBatch scores = MiningBatch.self(emb, labels, null, mc);

@@ -23,6 +23,15 @@ public interface Collective extends AutoCloseable {
   /** Every rank's {@code local} (lengths may differ), concatenated in rank order, on every rank. */
   long[] allGather(long[] local);
 
+  /**
+   * {@link #allGather(float[])} when every rank knows every rank's length ({@code counts}, in rank
+   * order, equal on all ranks): saves the exchange of lengths.
+   */
+  float[] allGather(float[] local, int[] counts);
+
+  /** {@link #allGather(long[])} with known lengths; see {@link #allGather(float[], int[])}. */
+  long[] allGather(long[] local, int[] counts);
+
   /** Replaces {@code buffer} on every rank by the element-wise sum over ranks; same length everywhere. */
   void allReduceSum(float[] buffer);
 

@@ -27,6 +27,24 @@ final class LocalCollective implements Collective {
   }
 
   @Override
+  public float[] allGather(float[] local, int[] counts) {
+    checkCounts(local.length, counts);
+    return allGather(local);
+  }
+
+  @Override
+  public long[] allGather(long[] local, int[] counts) {
+    checkCounts(local.length, counts);
+    return allGather(local);
+  }
+
+  private static void checkCounts(int length, int[] counts) {
+    if (counts.length != 1 || counts[0] != length) {
+      throw new CollectiveException("counts " + java.util.Arrays.toString(counts) + " do not match one rank of " + length);
+    }
+  }
+
+  @Override
   public void allReduceSum(float[] buffer) {
     calls++;
   }
