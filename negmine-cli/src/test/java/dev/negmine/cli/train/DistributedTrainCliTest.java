@@ -83,6 +83,17 @@ class DistributedTrainCliTest {
   }
 
   @Test
+  void launchBuildsTheMpirunCommandOfDistributedTrain() {
+    requireMpi();
+    CliRun.Outcome o = CliRun.run("launch", "--replicas", "3", "--dry-run", "--", "train", "--epochs", "1");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("mpirun") && o.out().contains("-np 3") && o.out().contains("--bind-to none"), o.out());
+    assertTrue(o.out().contains(Main.class.getName() + " train --distributed --epochs 1"), o.out());
+    assertEquals(2, CliRun.run("launch", "--replicas", "2", "--", "eval").code());
+    assertEquals(2, CliRun.run("train", "--grad-shards", "4").code());
+  }
+
+  @Test
   void killedRankEndsTheJobAndTheCheckpointResumesOnOneProcess(@TempDir Path tmp) throws Exception {
     requireMpi();
     Path run = tmp.resolve("run");
