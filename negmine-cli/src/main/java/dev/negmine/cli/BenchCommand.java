@@ -25,12 +25,13 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure kernel and miner speed on seeded random data.",
-    subcommands = {BenchCommand.MinersBench.class, QueueBench.class, OfflineBench.class, DynamicIndexBench.class})
+    subcommands = {BenchCommand.MinersBench.class, QueueBench.class, OfflineBench.class, DynamicIndexBench.class,
+        CollectiveBench.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "bench needs a subcommand: miners, queue, offline or dynamic-index");
+        new picocli.CommandLine(this), "bench needs a subcommand: miners, queue, offline, dynamic-index or collective");
   }
 
   /** {@code negmine bench miners}. */

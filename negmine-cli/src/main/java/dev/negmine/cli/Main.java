@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       dev.negmine.cli.train.TrainCommand.class,
       dev.negmine.cli.train.EmbedCommand.class,
       dev.negmine.cli.train.CompareCommand.class,
+      LaunchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

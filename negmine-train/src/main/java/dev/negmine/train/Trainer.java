@@ -21,6 +21,10 @@ import dev.negmine.core.mining.Triplets;
 import dev.negmine.train.curriculum.Phase;
 import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.data.Preprocessing;
+import dev.negmine.train.distributed.Collective;
+import dev.negmine.train.distributed.CollectiveException;
+import dev.negmine.train.distributed.CommStats;
+import dev.negmine.train.distributed.Shards;
 import dev.negmine.train.engine.Adam;
 import dev.negmine.train.engine.TorchRuntime;
 import dev.negmine.train.loss.HostGradientLoss;
@@ -88,6 +92,29 @@ public final class Trainer implements AutoCloseable {
     return t;
   });
   private Future<BatchStats> pendingStats;
+  /** Item id per training row. */
+  private final long[] ids;
+  /** The replicas this trainer is one of, or null for a single process (see {@link #distribute}). */
+  private Collective collective;
+  private int gradShards;
+  private StepComm lastComm;
+  private GlobalBatch lastGlobal;
+
+  /**
+   * Compute against communication in the last distributed step.
+   *
+   * @param computeSeconds the step's wall time outside collectives
+   * @param commSeconds time inside collectives (waiting for slower ranks included)
+   * @param bytes bytes moved into this rank (see {@link CommStats})
+   * @param worldSize ranks
+   */
+  public record StepComm(double computeSeconds, double commSeconds, long bytes, int worldSize) {}
+
+  /**
+   * The last distributed step's gathered batch, in rank order, and the tuples mined on it: the
+   * candidates every anchor saw (for checks and tests).
+   */
+  public record GlobalBatch(long[] ids, long[] labels, dev.negmine.core.mining.Triplets mined) {}
 
   /**
    * Where a trainer runs, for the negative sources: item ids (offline pools name items by them),
@@ -146,6 +173,7 @@ public final class Trainer implements AutoCloseable {
     if (env.ids().length != train.size()) {
       throw new IllegalArgumentException(env.ids().length + " item ids for " + train.size() + " training items");
     }
+    this.ids = env.ids();
     this.sources = config.sources() == null ? null : new NegativeSources(config.sources(), config.encoder(), trainX,
         train.labels(), env.ids(), config.seed(), totalSteps(), env.clock(), env.poolDir(), manager, params,
         x -> embedWith(block, manager, store, x, config.encoder().embeddingSize()), this::weights);
@@ -202,16 +230,19 @@ public final class Trainer implements AutoCloseable {
       epochBatches = sampler.epoch(epoch, phase.batchSize());
     }
     int[] rows = epochBatches[stepInEpoch];
-    long[] labels = new long[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      labels[i] = train.labels()[rows[i]];
-    }
-    NegativeSources.StepPlan plan = sources == null ? null : sources.prepare(rows, step);
-    FloatMatrix x = trainX.gather(plan == null ? rows : plan.forwardRows());
     MinerConfig mc = MinerConfig.builder().margin(phase.margin()).seed(config.seed()).build();
     Miner miner = RandomTriplets.NAME.equals(phase.miner()) ? new RandomTriplets(mc) : miners.create(phase.miner(), mc);
     TupleLoss loss = loss(phase);
     adam.learningRate(config.learningRate() * phase.lrScale());
+    NegativeSources.StepPlan plan = sources == null ? null : sources.prepare(rows, step);
+    if (collective != null) {
+      return distributedStep(phase, rows, plan, mc, miner, loss);
+    }
+    long[] labels = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      labels[i] = train.labels()[rows[i]];
+    }
+    FloatMatrix x = trainX.gather(plan == null ? rows : plan.forwardRows());
     BatchStats stats;
     try (NDScope scope = new NDScope()) {
       NDArray input = manager.create(x.data(), new Shape(x.rows(), x.cols()));
@@ -255,6 +286,203 @@ public final class Trainer implements AutoCloseable {
     }
     advance();
     return stats;
+  }
+
+  /**
+   * One data-parallel step. Every rank knows the global batch (the sampler is a pure function of
+   * the seed). The forward rows are cut into {@code gradShards} contiguous virtual shards
+   * ({@link Shards}) and each rank embeds its consecutive run of them, so the all-gather of the
+   * embeddings and (label, id) pairs in rank order is the global batch in the single-process order,
+   * and every rank mines it identically. Every rank then computes the loss of the whole global batch
+   * and its gradient G with respect to the global embeddings, on the host or through the engine on
+   * a constant copy; each virtual shard back-propagates sum(e_s * G_s) through the encoder on its
+   * own and its parameter gradient is added in double precision; one fused all-reduce (in double)
+   * sums them over ranks. The result is the gradient of the global loss: a triplet's gradient
+   * reaches its anchor, positive and negative rows wherever they live (a loss over local anchors
+   * alone, PML's efficient mode, loses the cross-rank part). Sums of a few float gradients in double
+   * are exact, so the gradient is the same whichever rank holds which shard: with the same
+   * {@code gradShards}, 1, 2 or 3 ranks train bit-identically, and every replica stays identical.
+   */
+  private BatchStats distributedStep(Phase phase, int[] rows, NegativeSources.StepPlan plan, MinerConfig mc,
+      Miner miner, TupleLoss loss) {
+    long t0 = System.nanoTime();
+    CommStats comm0 = collective.stats();
+    int world = collective.worldSize();
+    int rank = collective.rank();
+    int[] forward = plan == null ? rows : plan.forwardRows();
+    int n = forward.length;
+    if (n < gradShards) {
+      throw new IllegalArgumentException("a global batch of " + n + " rows cannot be cut into " + gradShards + " shards");
+    }
+    int perRank = gradShards / world;
+    int lo = Shards.start(n, rank * perRank, gradShards);
+    int hi = Shards.start(n, (rank + 1) * perRank, gradShards);
+    int d = config.encoder().embeddingSize();
+    int b = rows.length;
+    long[] meta = new long[2 * (hi - lo)];
+    for (int i = lo; i < hi; i++) {
+      meta[2 * (i - lo)] = train.labels()[forward[i]];
+      meta[2 * (i - lo) + 1] = ids[forward[i]];
+    }
+    int[] rowCounts = new int[world];
+    for (int r = 0; r < world; r++) {
+      rowCounts[r] = Shards.start(n, (r + 1) * perRank, gradShards) - Shards.start(n, r * perRank, gradShards);
+    }
+    int[] metaCounts = new int[world];
+    int[] embCounts = new int[world];
+    for (int r = 0; r < world; r++) {
+      metaCounts[r] = 2 * rowCounts[r];
+      embCounts[r] = d * rowCounts[r];
+    }
+    long[] gathered = collective.allGather(meta, metaCounts);
+    long[] labels = new long[b];
+    long[] batchIds = new long[b];
+    for (int i = 0; i < n; i++) {
+      if (gathered[2 * i] != train.labels()[forward[i]] || gathered[2 * i + 1] != ids[forward[i]]) {
+        throw new CollectiveException("step " + step + ": gathered row " + i + " is item " + gathered[2 * i + 1]
+            + " but this rank expected item " + ids[forward[i]] + ": the ranks disagree on the batch (data, seed or order)");
+      }
+      if (i < b) {
+        labels[i] = gathered[2 * i];
+        batchIds[i] = gathered[2 * i + 1];
+      }
+    }
+    BatchStats stats;
+    double[] sum = new double[Math.toIntExact(adam.parameterCount())];
+    try (NDScope scope = new NDScope()) {
+      float lossValue;
+      FloatMatrix batchEmb;
+      try (GradientCollector gc = engine.newGradientCollector()) {
+        NDArray[] local = new NDArray[perRank];
+        int[] from = new int[perRank + 1];
+        float[] mine = new float[(hi - lo) * d];
+        for (int s = 0; s < perRank; s++) {
+          from[s] = Shards.start(n, rank * perRank + s, gradShards);
+          from[s + 1] = Shards.start(n, rank * perRank + s + 1, gradShards);
+          FloatMatrix xs = trainX.gather(java.util.Arrays.copyOfRange(forward, from[s], from[s + 1]));
+          NDArray in = manager.create(xs.data(), new Shape(xs.rows(), xs.cols()));
+          local[s] = block.forward(store, new NDList(in), true).singletonOrThrow();
+          float[] es = local[s].toFloatArray();
+          System.arraycopy(es, 0, mine, (from[s] - lo) * d, es.length);
+        }
+        FloatMatrix host = FloatMatrix.of(n, d, collective.allGather(mine, embCounts));
+        FloatMatrix emb = plan == null ? host : host.rowRange(0, b);
+        batchEmb = emb;
+        MiningBatch scores = MiningBatch.self(emb, labels, null, mc);
+        Triplets mined = miner.mine(scores, step);
+        lastGlobal = new GlobalBatch(batchIds, labels, mined);
+        long stepNow = step;
+        int epochNow = epoch;
+        pendingStats = monitorThread.submit(
+            () -> monitor.measure(stepNow, epochNow, phase.miner(), 0, phase.margin(), emb, scores, mined));
+        float[] grad;
+        if (plan == null && loss instanceof HostGradientLoss hostLoss && scores.distance() == Distance.L2) {
+          grad = new float[n * d];
+          lossValue = hostLoss.lossAndGradient(emb, scores.scores(), mined, grad);
+        } else {
+          // the loss on a constant copy of the global embeddings: its gradient there is G
+          NDArray all = manager.create(host.data(), new Shape(n, d));
+          all.setRequiresGradient(true);
+          NDArray l = plan != null
+              ? sources.loss(plan, all, host, phase.margin(), config.reduction())
+              : loss.compute(all, labels, mined);
+          lossValue = l.getFloat();
+          gc.backward(l);
+          grad = all.getGradient().toFloatArray();
+        }
+        for (int s = 0; s < perRank; s++) {
+          float[] gs = java.util.Arrays.copyOfRange(grad, from[s] * d, from[s + 1] * d);
+          gc.backward(local[s].mul(manager.create(gs, local[s].getShape())).sum());
+          float[] g = adam.gradients();
+          for (int k = 0; k < g.length; k++) {
+            sum[k] += g[k];
+          }
+          adam.zeroGradients();
+        }
+      }
+      collective.allReduceSum(sum);
+      float[] total = new float[sum.length];
+      for (int k = 0; k < total.length; k++) {
+        total[k] = (float) sum[k];
+      }
+      adam.step(total);
+      if (plan != null) {
+        sources.finish(plan, params, trainX.gather(rows), batchEmb);
+      }
+      stats = awaitStats().withLoss(lossValue);
+      scope.suppressNotUsedWarning();
+    }
+    CommStats c = collective.stats().minus(comm0);
+    double wall = (System.nanoTime() - t0) / 1e9;
+    lastComm = new StepComm(Math.max(0, wall - c.nanos() / 1e9), c.nanos() / 1e9, c.bytes(), world);
+    advance();
+    return stats;
+  }
+
+  /**
+   * Makes this trainer one replica of a data-parallel job over {@code c} (call after any
+   * {@link #restore}): checks that every rank has the same configuration and training data, then
+   * overwrites the weights with rank 0's. Later steps shard each global batch (the configured
+   * batch size is the global one) over the ranks, one virtual shard each: see
+   * {@link #distributedStep}.
+   */
+  public void distribute(Collective c) {
+    distribute(c, c.worldSize());
+  }
+
+  /**
+   * {@link #distribute(Collective)} with the global batch cut into {@code gradShards} virtual
+   * shards, a multiple of the world size: runs with equal {@code gradShards} give bit-identical
+   * results on any world size that divides it (e.g. 6 for 1, 2, 3 or 6 ranks).
+   */
+  public void distribute(Collective c, int gradShards) {
+    if (gradShards < 1 || gradShards % c.worldSize() != 0) {
+      throw new IllegalArgumentException("gradient shards (" + gradShards + ") must be a positive multiple of the "
+          + c.worldSize() + " ranks");
+    }
+    if (sources != null && sources.config().usesPool()
+        && sources.config().expiryPolicy() == dev.negmine.core.pool.ExpiryPolicy.BACKGROUND) {
+      throw new IllegalArgumentException("--pool-expiry background refreshes at times that differ between ranks;"
+          + " distributed training needs fail, warn or refresh");
+    }
+    long h = 1125899906842597L;
+    for (float v : trainX.data()) {
+      h = 31 * h + Float.floatToIntBits(v);
+    }
+    for (long v : train.labels()) {
+      h = 31 * h + v;
+    }
+    for (long v : ids) {
+      h = 31 * h + v;
+    }
+    h = 31 * h + config.toString().hashCode();
+    h = 31 * h + step;
+    long[] all = c.allGather(new long[] {h});
+    for (int r = 0; r < all.length; r++) {
+      if (all[r] != all[0]) {
+        throw new CollectiveException("rank " + r + " has another configuration, training data or step than rank 0");
+      }
+    }
+    float[] w = adam.weights();
+    c.broadcast(w, 0);
+    adam.setWeights(w);
+    this.collective = c;
+    this.gradShards = gradShards;
+  }
+
+  /** The current weights flattened in parameter order (a copy). */
+  public float[] flatWeights() {
+    return adam.weights();
+  }
+
+  /** Compute and communication of the last distributed step, or null (single process). */
+  public StepComm lastStepComm() {
+    return lastComm;
+  }
+
+  /** The last distributed step's gathered batch and mined tuples, or null. */
+  public GlobalBatch lastGlobalBatch() {
+    return lastGlobal;
   }
 
   private BatchStats awaitStats() {

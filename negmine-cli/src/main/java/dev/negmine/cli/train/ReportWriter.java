@@ -59,6 +59,13 @@ final class ReportWriter {
     charts.add(lineChart(dir, "geometry", "Batch geometry", "step", steps, stride, Map.of("meanCosine", "mean pairwise cosine")));
     charts.add(lineChart(dir, "rank", "Effective rank of batch embeddings", "step", steps, stride, Map.of("effectiveRank", "effective rank")));
     charts.add(evalChart(dir, evals, baseline));
+    if (!steps.isEmpty() && steps.get(0).has("comm_seconds")) {
+      // data-parallel run: rank 0's step time split into compute and time inside collectives, and bytes moved
+      charts.add(lineChart(dir, "communication", "Data-parallel step (rank 0 of " + steps.get(0).get("world_size").getAsInt()
+          + "): seconds", "step", steps, stride, Map.of("compute_seconds", "compute", "comm_seconds", "communication (waiting included)")));
+      charts.add(lineChart(dir, "comm-bytes", "Bytes moved into rank 0 per step", "step", steps, stride,
+          Map.of("comm_bytes", "bytes")));
+    }
     List<String> sources = sourceNames(steps);
     if (!sources.isEmpty()) {
       for (String[] f : SOURCE_FIGURES) {

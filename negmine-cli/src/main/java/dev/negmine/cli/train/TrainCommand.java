@@ -111,15 +111,67 @@ public final class TrainCommand implements Callable<Integer> {
   String mixTo;
   @Option(names = "--slots", description = "negatives per anchor with a mix (default 10)")
   Integer slots;
+  @Option(names = "--distributed", description = "one rank of a data-parallel job started by mpirun (or 'negmine launch'):"
+      + " --batch is the global batch, each rank embeds its shard, negatives come from the whole global batch")
+  boolean distributed;
+  @Option(names = "--collective-timeout", defaultValue = "60s", description = "with --distributed: how long a rank waits"
+      + " in one collective for the others before aborting the job (default ${DEFAULT-VALUE})")
+  String collectiveTimeout;
+  @Option(names = "--grad-shards", description = "with --distributed: virtual shards of the global batch, a multiple of"
+      + " the number of ranks (default: that number); runs with equal shards are bit-identical on any number of ranks that divides it")
+  Integer gradShards;
+
+  /** The job's collective with --distributed, else null; closed when the command ends. */
+  private dev.negmine.train.distributed.Collective collective;
 
   @Override
   public Integer call() {
     TrainSupport.headless();
-    return TrainSupport.guard("train", System.err, this::train);
+    if (!distributed) {
+      if (gradShards != null) {
+        System.err.println("negmine train: --grad-shards needs --distributed");
+        return TrainSupport.BAD_INPUT;
+      }
+      return TrainSupport.guard("train", System.err, this::train);
+    }
+    try {
+      java.time.Duration timeout = seconds(collectiveTimeout);
+      collective = dev.negmine.train.distributed.Collectives.open(timeout);
+    } catch (RuntimeException e) {
+      System.err.println("negmine train: --distributed: " + e.getMessage());
+      return TrainSupport.BAD_INPUT;
+    }
+    String name = "train [rank " + collective.rank() + "/" + collective.worldSize() + "]";
+    // one write, so that lines of ranks sharing mpirun's output do not interleave mid-line
+    System.err.print(String.format(Locale.ROOT, "negmine %s: pid %d, %d ranks, collective timeout %s%n", name,
+        ProcessHandle.current().pid(), collective.worldSize(), collectiveTimeout));
+    System.err.flush();
+    int code = TrainSupport.guard(name, System.err, this::train);
+    if (code != TrainSupport.OK && collective.worldSize() > 1) {
+      // the other ranks would wait in their next collective: end the whole job now
+      collective.abort("negmine " + name + ": ending the job (exit " + code + ")", code);
+    }
+    collective.close();
+    return code;
+  }
+
+  /** {@code 60s}, {@code 5m} or a number of seconds. */
+  static java.time.Duration seconds(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    try {
+      long v = Long.parseLong(t.endsWith("s") || t.endsWith("m") ? t.substring(0, t.length() - 1) : t);
+      if (v <= 0) {
+        throw new NumberFormatException();
+      }
+      return t.endsWith("m") ? java.time.Duration.ofMinutes(v) : java.time.Duration.ofSeconds(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--collective-timeout: cannot read '" + s + "' (use e.g. 60s or 5m)");
+    }
   }
 
   private int train() throws IOException {
     long start = System.nanoTime();
+    boolean lead = collective == null || collective.rank() == 0;
     TrainOptions opts;
     Path dir;
     if (resume != null) {
@@ -139,16 +191,25 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     Job job = prepare(opts);
-    if (resume == null) {
+    if (resume == null && lead) {
       opts.save(dir);
     }
     PrintStream err = System.err;
     // a redrawn bar only makes sense on a terminal; elsewhere (logs, CI) one line per epoch
     ProgressListener progress = new ProgressListener(!noProgress && System.console() != null, !noProgress, err);
+    if (collective != null) {
+      progress.prefix = "[rank 0/" + collective.worldSize() + "] ";
+    }
     RunSummary summary = TrainingRun.builder().dir(dir).config(job.config()).train(job.train()).eval(job.eval())
         .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR).trainIds(job.trainIds())
         .listener(progress).resume(resume != null).stopOnCollapse(stopOnCollapse)
-        .checkpointEverySteps(opts.checkpointEvery()).build().run();
+        .checkpointEverySteps(opts.checkpointEvery()).collective(collective).gradShards(gradShards == null ? 0 : gradShards)
+        .build().run();
+    if (!lead) {
+      err.printf(Locale.ROOT, "negmine train [rank %d/%d]: done, %d steps, training loop %.1f s%n", collective.rank(),
+          collective.worldSize(), summary.steps(), summary.trainLoopSeconds());
+      return TrainSupport.OK;
+    }
     Path report = ReportWriter.write(dir);
     PrintStream o = System.out;
     o.printf(Locale.ROOT, "trained %s/%s: %d epochs, %d steps, training loop %.1f s, wall %.1f s%n",
@@ -212,6 +273,8 @@ public final class TrainCommand implements Callable<Integer> {
     private ProgressBar bar;
     private long total;
     private BatchStats last;
+    /** Put before every line (the rank of a distributed run). */
+    String prefix = "";
 
     ProgressListener(boolean show, boolean epochLines, PrintStream err) {
       this.show = show;
@@ -241,7 +304,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public void onEval(int epoch, long step, Map<String, Double> metrics) {
       if (epochLines && last != null) {
-        err.printf(Locale.ROOT, "epoch %d  step %d/%d  loss %.4f  hardest %.4f  active %.2f  %s%n", epoch, step, total,
+        err.printf(Locale.ROOT, "%sepoch %d  step %d/%d  loss %.4f  hardest %.4f  active %.2f  %s%n", prefix, epoch, step, total,
             last.loss(), last.hardestLoss(), last.activeFraction(), format(metrics));
       }
     }
@@ -252,7 +315,7 @@ public final class TrainCommand implements Callable<Integer> {
         bar.pause();
       }
       err.println();
-      err.println("negmine train: warning: " + message);
+      err.println(prefix + "negmine train: warning: " + message);
       if (bar != null) {
         bar.resume();
       }

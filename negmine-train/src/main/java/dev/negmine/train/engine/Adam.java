@@ -71,7 +71,55 @@ public final class Adam {
 
   /** One update from the accumulated gradients. */
   public void step() {
+    step(null);
+  }
+
+  /**
+   * The parameters' accumulated gradients, flattened in parameter order (for a fused all-reduce
+   * across replicas); the tensors' gradients are left as they are.
+   */
+  public float[] gradients() {
+    int total = 0;
+    for (float[] a : w) {
+      total += a.length;
+    }
+    float[] out = new float[total];
+    int o = 0;
+    for (int i = 0; i < params.size(); i++) {
+      int n = w[i].length;
+      params.get(i).getGradient().toByteBuffer(true).asFloatBuffer().get(0, out, o, n);
+      o += n;
+    }
+    return out;
+  }
+
+  /** Number of parameter values (all arrays together). */
+  public long parameterCount() {
+    long total = 0;
+    for (float[] a : w) {
+      total += a.length;
+    }
+    return total;
+  }
+
+  /** Sets the parameters' accumulated gradients to zero. */
+  public void zeroGradients() {
+    for (NDArray p : params) {
+      if (p instanceof PtNDArray pt) {
+        JniUtils.zeroGrad(pt);
+      } else {
+        p.getGradient().muli(0f);
+      }
+    }
+  }
+
+  /**
+   * One update from {@code flatGradients} (parameter order, as {@link #gradients}) instead of the
+   * tensors' own gradients, which are zeroed as by {@link #step()}; null: the tensors' gradients.
+   */
+  public void step(float[] flatGradients) {
     t++;
+    int offset = 0;
     float c1 = (float) (1 - Math.pow(beta1, t));
     float c2 = (float) (1 - Math.pow(beta2, t));
     // p -= lr * (m / c1) / (sqrt(v / c2) + eps), as the paper and torch.optim.Adam
@@ -82,8 +130,13 @@ public final class Adam {
       NDArray grad = p.getGradient();
       int n = w[i].length;
       float[] g = scratch(n);
-      // toByteBuffer(true) is a direct view of a contiguous host tensor, else a copy: either reads right
-      grad.toByteBuffer(true).asFloatBuffer().get(0, g, 0, n);
+      if (flatGradients == null) {
+        // toByteBuffer(true) is a direct view of a contiguous host tensor, else a copy: either reads right
+        grad.toByteBuffer(true).asFloatBuffer().get(0, g, 0, n);
+      } else {
+        System.arraycopy(flatGradients, offset, g, 0, n);
+        offset += n;
+      }
       if (p instanceof PtNDArray pt) {
         JniUtils.zeroGrad(pt);
       } else {
@@ -182,6 +235,45 @@ public final class Adam {
       direct[i] = writesThroughView(newParams.get(i));
     }
     this.params = List.copyOf(newParams);
+  }
+
+  /**
+   * Overwrites every parameter with {@code flat} (parameter order, as {@link #gradients}) and the
+   * host mirror with it: how replicas start from rank 0's weights.
+   */
+  public void setWeights(float[] flat) {
+    int o = 0;
+    for (int i = 0; i < params.size(); i++) {
+      int n = w[i].length;
+      if (o + n > flat.length) {
+        throw new IllegalArgumentException("expected " + (o + n) + "+ weights, got " + flat.length);
+      }
+      System.arraycopy(flat, o, w[i], 0, n);
+      if (direct[i]) {
+        params.get(i).toByteBuffer(true).asFloatBuffer().put(0, w[i], 0, n);
+      } else {
+        params.get(i).set(w[i]);
+      }
+      o += n;
+    }
+    if (o != flat.length) {
+      throw new IllegalArgumentException("expected " + o + " weights, got " + flat.length);
+    }
+  }
+
+  /** The current weights flattened in parameter order. */
+  public float[] weights() {
+    int total = 0;
+    for (float[] a : w) {
+      total += a.length;
+    }
+    float[] out = new float[total];
+    int o = 0;
+    for (float[] a : w) {
+      System.arraycopy(a, 0, out, o, a.length);
+      o += a.length;
+    }
+    return out;
   }
 
   /** Number of updates taken. */

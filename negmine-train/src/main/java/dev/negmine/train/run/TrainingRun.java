@@ -57,6 +57,9 @@ public final class TrainingRun {
   private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   private double loopCpuSeconds;
   private final long[] trainIds;
+  /** The replicas of a data-parallel run, or null for a single process. */
+  private final dev.negmine.train.distributed.Collective collective;
+  private final int gradShards;
 
   private TrainingRun(Builder b) {
     this.dir = Objects.requireNonNull(b.dir, "run directory");
@@ -72,6 +75,8 @@ public final class TrainingRun {
     this.stopOnCollapse = b.stopOnCollapse;
     this.checkpointEverySteps = b.checkpointEverySteps;
     this.trainIds = b.trainIds;
+    this.collective = b.collective;
+    this.gradShards = b.gradShards > 0 ? b.gradShards : collective == null ? 1 : collective.worldSize();
     if (trainIds != null && trainIds.length != train.size()) {
       throw new IllegalArgumentException(trainIds.length + " item ids for " + train.size() + " training items");
     }
@@ -96,11 +101,127 @@ public final class TrainingRun {
     return GSON.toJson(o);
   }
 
-  /** Runs (or resumes) the job to the end. */
+  /**
+   * Runs (or resumes) the job to the end. In a data-parallel run (see {@link Builder#collective})
+   * every rank calls this; rank 0 alone checks and writes the run directory (config, metrics,
+   * checkpoints, model, summary) and evaluates, and the others learn the outcome of its checks
+   * before anything else happens, so a refused directory fails every rank with the same message.
+   * Checkpoints hold only global state (weights, optimizer, position), so a run may be resumed on
+   * any number of ranks.
+   */
   public RunSummary run() throws IOException {
     long wallStart = clock.millis();
+    boolean lead = collective == null || collective.rank() == 0;
     Path ckptFile = dir.resolve(RunFiles.CHECKPOINT);
     String configJson = configJson();
+    Path metricsFile = dir.resolve(RunFiles.METRICS);
+    String refused = null;
+    if (lead) {
+      try {
+        prepareDirectory(configJson, ckptFile, metricsFile);
+      } catch (IllegalArgumentException | IOException e) {
+        if (collective == null) {
+          throw e;
+        }
+        refused = e instanceof IOException ? "failed: " + e : e.getMessage();
+      }
+    }
+    if (collective != null) {
+      refused = agree(refused);
+      if (refused != null) {
+        throw new IllegalArgumentException(refused);
+      }
+    }
+    Checkpoint ckpt = null;
+    if (resume && Files.exists(ckptFile)) {
+      try (InputStream in = Files.newInputStream(ckptFile)) {
+        ckpt = Checkpoint.read(new java.io.BufferedInputStream(in));
+      }
+    }
+    double loopSeconds = ckpt == null ? 0 : readLoopSeconds(ckpt);
+    loopCpuSeconds = 0;
+    Trainer.Environment env = Trainer.Environment.defaults(train.size());
+    env = new Trainer.Environment(trainIds != null ? trainIds : env.ids(), clock, dir.resolve(RunFiles.POOLS));
+    try (Trainer trainer = new Trainer(config, train, null, miners, env);
+        Writer metrics = lead ? Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
+            : Writer.nullWriter()) {
+      if (ckpt != null) {
+        trainer.restore(new DataInputStream(new ByteArrayInputStream(ckpt.weights())), ckpt.optimizer(),
+            ckpt.epoch(), ckpt.stepInEpoch(), ckpt.step());
+        trainer.restoreSources(ckpt.sources());
+      }
+      if (collective != null) {
+        trainer.distribute(collective, gradShards);
+      }
+      Map<String, Double> baseline = lead
+          ? evaluator.evaluate(trainer.preprocessing().apply(eval.features()), eval.labels()) : Map.of();
+      if (ckpt == null && lead) {
+        writeLine(metrics, eventLine("baseline", 0, 0, baseline));
+      }
+      RunListener events = lead ? listener : RunListener.NONE;
+      events.onStart(trainer.step(), trainer.totalSteps());
+      CollapseDetector detector = CollapseDetector.defaults();
+      String collapse = null;
+      boolean stopped = false;
+      Map<String, Double> last = ckpt == null || !lead ? null : readLastEval(metricsFile);
+      while (!trainer.done()) {
+        long t0 = System.nanoTime();
+        long c0 = THREADS.getCurrentThreadCpuTime();
+        BatchStats s = trainer.trainStep();
+        loopSeconds += (System.nanoTime() - t0) / 1e9;
+        loopCpuSeconds += (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
+        writeLine(metrics, stepLine(s, trainer.sources(), trainer.lastStepComm()));
+        if (trainer.sources() != null) {
+          for (Map<String, Object> event : trainer.sources().drainEvents()) {
+            writeLine(metrics, LINE.toJson(event));
+            events.onPoolRefresh(event);
+          }
+        }
+        events.onStep(s);
+        double margin = config.loss().equals("infonce") ? 0 : config.curriculum().at(s.epoch()).margin();
+        var fired = detector.observe(s, margin);
+        if (fired.isPresent()) {
+          collapse = fired.get();
+          events.onWarning(collapse);
+          writeLine(metrics, "{\"type\":\"collapse\",\"step\":" + s.step() + ",\"message\":" + LINE.toJson(collapse) + "}");
+          if (stopOnCollapse) {
+            stopped = true;
+            break;
+          }
+        }
+        if (!lead) {
+          continue;
+        }
+        boolean epochEnd = trainer.stepInEpoch() == 0;
+        if (epochEnd) {
+          last = evaluator.evaluate(trainer.embed(eval.features()), eval.labels());
+          writeLine(metrics, eventLine("eval", trainer.epoch(), trainer.step(), last));
+          events.onEval(trainer.epoch(), trainer.step(), last);
+        }
+        if (epochEnd || (checkpointEverySteps > 0 && trainer.step() % checkpointEverySteps == 0)) {
+          metrics.flush();
+          checkpoint(trainer, configJson, ckptFile, metricsFile, loopSeconds);
+        }
+      }
+      if (!lead) {
+        return new RunSummary(dir, Map.of(), Map.of(), trainer.epoch(), trainer.step(), loopSeconds,
+            Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3, collapse, stopped);
+      }
+      if (last == null) {
+        last = evaluator.evaluate(trainer.embed(eval.features()), eval.labels());
+      }
+      metrics.flush();
+      saveModel(trainer, dir.resolve(RunFiles.MODEL_DIR), configJson);
+      RunSummary summary = new RunSummary(dir, last, baseline, trainer.epoch(), trainer.step(), loopSeconds,
+          Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3, collapse, stopped);
+      writeSummary(summary, configJson);
+      events.onFinish();
+      return summary;
+    }
+  }
+
+  /** Checks the run directory and writes config.json and an empty (or truncated) metrics file. */
+  private void prepareDirectory(String configJson, Path ckptFile, Path metricsFile) throws IOException {
     Checkpoint ckpt = null;
     if (resume) {
       if (!Files.exists(dir.resolve(RunFiles.CONFIG))) {
@@ -123,75 +244,19 @@ public final class TrainingRun {
     if (!resume) {
       RunFiles.writeString(dir.resolve(RunFiles.CONFIG), configJson);
     }
-    Path metricsFile = dir.resolve(RunFiles.METRICS);
     prepareMetrics(metricsFile, ckpt);
-    double loopSeconds = ckpt == null ? 0 : readLoopSeconds(ckpt);
-    loopCpuSeconds = 0;
-    Trainer.Environment env = Trainer.Environment.defaults(train.size());
-    env = new Trainer.Environment(trainIds != null ? trainIds : env.ids(), clock, dir.resolve(RunFiles.POOLS));
-    try (Trainer trainer = new Trainer(config, train, null, miners, env);
-        Writer metrics = Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
-      if (ckpt != null) {
-        trainer.restore(new DataInputStream(new ByteArrayInputStream(ckpt.weights())), ckpt.optimizer(),
-            ckpt.epoch(), ckpt.stepInEpoch(), ckpt.step());
-        trainer.restoreSources(ckpt.sources());
-      }
-      Map<String, Double> baseline = evaluator.evaluate(trainer.preprocessing().apply(eval.features()), eval.labels());
-      if (ckpt == null) {
-        writeLine(metrics, eventLine("baseline", 0, 0, baseline));
-      }
-      listener.onStart(trainer.step(), trainer.totalSteps());
-      CollapseDetector detector = CollapseDetector.defaults();
-      String collapse = null;
-      boolean stopped = false;
-      Map<String, Double> last = ckpt == null ? null : readLastEval(metricsFile);
-      while (!trainer.done()) {
-        long t0 = System.nanoTime();
-        long c0 = THREADS.getCurrentThreadCpuTime();
-        BatchStats s = trainer.trainStep();
-        loopSeconds += (System.nanoTime() - t0) / 1e9;
-        loopCpuSeconds += (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
-        writeLine(metrics, stepLine(s, trainer.sources()));
-        if (trainer.sources() != null) {
-          for (Map<String, Object> event : trainer.sources().drainEvents()) {
-            writeLine(metrics, LINE.toJson(event));
-            listener.onPoolRefresh(event);
-          }
-        }
-        listener.onStep(s);
-        double margin = config.loss().equals("infonce") ? 0 : config.curriculum().at(s.epoch()).margin();
-        var fired = detector.observe(s, margin);
-        if (fired.isPresent()) {
-          collapse = fired.get();
-          listener.onWarning(collapse);
-          writeLine(metrics, "{\"type\":\"collapse\",\"step\":" + s.step() + ",\"message\":" + LINE.toJson(collapse) + "}");
-          if (stopOnCollapse) {
-            stopped = true;
-            break;
-          }
-        }
-        boolean epochEnd = trainer.stepInEpoch() == 0;
-        if (epochEnd) {
-          last = evaluator.evaluate(trainer.embed(eval.features()), eval.labels());
-          writeLine(metrics, eventLine("eval", trainer.epoch(), trainer.step(), last));
-          listener.onEval(trainer.epoch(), trainer.step(), last);
-        }
-        if (epochEnd || (checkpointEverySteps > 0 && trainer.step() % checkpointEverySteps == 0)) {
-          metrics.flush();
-          checkpoint(trainer, configJson, ckptFile, metricsFile, loopSeconds);
-        }
-      }
-      if (last == null) {
-        last = evaluator.evaluate(trainer.embed(eval.features()), eval.labels());
-      }
-      metrics.flush();
-      saveModel(trainer, dir.resolve(RunFiles.MODEL_DIR), configJson);
-      RunSummary summary = new RunSummary(dir, last, baseline, trainer.epoch(), trainer.step(), loopSeconds,
-          Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3, collapse, stopped);
-      writeSummary(summary, configJson);
-      listener.onFinish();
-      return summary;
+  }
+
+  /** Rank 0's refusal (or null), broadcast so every rank returns the same verdict. */
+  private String agree(String refused) {
+    byte[] msg = refused == null ? new byte[0] : refused.getBytes(StandardCharsets.UTF_8);
+    float[] len = {msg.length};
+    collective.broadcast(len, 0);
+    byte[] all = collective.rank() == 0 ? msg : new byte[(int) len[0]];
+    if (all.length > 0) {
+      collective.broadcast(all, 0);
     }
+    return all.length == 0 ? null : new String(all, StandardCharsets.UTF_8);
   }
 
   private void checkpoint(Trainer trainer, String configJson, Path file, Path metricsFile, double loopSeconds)
@@ -267,9 +332,15 @@ public final class TrainingRun {
     return last;
   }
 
-  private static String stepLine(BatchStats s, dev.negmine.train.negatives.NegativeSources sources) {
+  private static String stepLine(BatchStats s, dev.negmine.train.negatives.NegativeSources sources, Trainer.StepComm comm) {
     JsonObject o = LINE.toJsonTree(s).getAsJsonObject();
     o.addProperty("type", "step");
+    if (comm != null) {
+      o.addProperty("world_size", comm.worldSize());
+      o.addProperty("compute_seconds", comm.computeSeconds());
+      o.addProperty("comm_seconds", comm.commSeconds());
+      o.addProperty("comm_bytes", comm.bytes());
+    }
     if (sources != null) {
       sources.lastStats().forEach((k, v) -> o.add(k, LINE.toJsonTree(v)));
     }
@@ -329,6 +400,17 @@ public final class TrainingRun {
     private boolean stopOnCollapse;
     private int checkpointEverySteps;
     private long[] trainIds;
+    private dev.negmine.train.distributed.Collective collective;
+    private int gradShards;
+
+    /**
+     * Makes this run one rank of a data-parallel job over {@code c} (every rank builds the same run
+     * and calls {@link TrainingRun#run}); the configured batch size is the global batch.
+     */
+    public Builder collective(dev.negmine.train.distributed.Collective c) { collective = c; return this; }
+
+    /** Virtual gradient shards of a data-parallel run (default: the world size); see {@link Trainer#distribute(dev.negmine.train.distributed.Collective, int)}. */
+    public Builder gradShards(int n) { gradShards = n; return this; }
 
     /** Item ids of the training rows (offline pools name items by them); default: row numbers. */
     public Builder trainIds(long[] v) { trainIds = v; return this; }
