@@ -105,6 +105,11 @@ public final class TrainCommand implements Callable<Integer> {
   String mixTo;
   @Option(names = "--slots", description = "negatives per anchor with a mix (default 10)")
   Integer slots;
+  @Option(names = "--negatives", description = "batch (default) or dynamic: every negative sampled from the softmax over a dynamic tree index of all"
+      + " training items, kept current by Nystrom drift estimation; the loss defaults to infonce with a log-Q correction")
+  String negatives;
+  @Option(names = "--dynamic-landmarks", description = "items re-embedded per step to keep the dynamic index current (default min(256, items / 20))")
+  Integer dynamicLandmarks;
 
   @Override
   public Integer call() {
@@ -123,7 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
       opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipe.toLowerCase(Locale.ROOT),
           encoder.toLowerCase(Locale.ROOT), epochs, batch, mPerClass, miner, loss, reduction, margin, temperature, lr,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
-          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots);
+          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, negatives, dynamicLandmarks);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {
