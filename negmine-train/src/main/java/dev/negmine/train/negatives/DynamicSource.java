@@ -135,9 +135,10 @@ public final class DynamicSource {
     FloatMatrix q = v.gather(rows);
     DynamicIndex.Negatives neg = index.sample(q, k, Seeds.derive(seed, STREAM_DRAW, step));
     // exact log Z per anchor (one B x N pass over the estimates): the sampler's own estimate from a
-    // step's few trials is several per cent off, which would bias the log-Q correction
-    FloatMatrix sc = Similarities.matrix(q, v, Distance.DOT);
-    for (int a = 0; a < b; a++) {
+    // step's few trials is several per cent off, which would bias the log-Q correction (the
+    // mixer's triplet terms need no log Z)
+    FloatMatrix sc = cfg.infoNce() ? Similarities.matrix(q, v, Distance.DOT) : FloatMatrix.zeros(0, 0);
+    for (int a = 0; a < sc.rows(); a++) {
       double max = Double.NEGATIVE_INFINITY;
       int off = a * sc.cols();
       for (int y = 0; y < sc.cols(); y++) {
