@@ -71,8 +71,12 @@ final class DynamicIndexBench implements Callable<Integer> {
     prov.put("processors", Runtime.getRuntime().availableProcessors());
     prov.put("preset", quick ? "quick" : "full");
     long t0 = System.nanoTime();
+    double cpu0 = processCpuSeconds();
     Map<String, Object> result = exp.run(System.err, prov);
     result.put("total_wall_s", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+    // the cores are shared: CPU seconds say more than wall time about what the run costs
+    result.put("total_cpu_s", Math.round((processCpuSeconds() - cpu0) * 100) / 100.0);
+    result.put("load_average", Math.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
     Path dir = out != null ? out
         : Path.of("runs", "dynamic-index-" + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Path html;
@@ -114,6 +118,15 @@ final class DynamicIndexBench implements Callable<Integer> {
       System.out.println("report " + html);
     }
     return 0;
+  }
+
+  /** CPU seconds used by this process so far (all threads), or NaN where the JVM cannot tell. */
+  static double processCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      long ns = os.getProcessCpuTime();
+      return ns < 0 ? Double.NaN : ns / 1e9;
+    }
+    return Double.NaN;
   }
 
   private static double num(Map<String, Object> a, String k) {

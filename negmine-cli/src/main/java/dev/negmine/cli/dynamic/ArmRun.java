@@ -128,6 +128,9 @@ final class ArmRun {
     out.put("encoder_rows_per_step_loss", round(trainRows / steps));
     out.put("encoder_rows_per_step_refresh", round(refreshRows / steps));
     out.put("floats_current_per_step", round(floatsCurrent / steps));
+    if (arm == Arm.NYSTROM_BRUTE || arm == Arm.TREE_NYSTROM) {
+      out.put("landmark_window_floats_held", index.landmarkBufferFloats());
+    }
     out.put("wall_s", round(wall));
     out.put("train_s", round(wall - evalNanos / 1e9));
     out.put("sampling_ms_per_step", round(sampleNanos / 1e6 / steps));
@@ -140,7 +143,7 @@ final class ArmRun {
 
   private DynamicIndex newIndex(FloatMatrix initial, DynamicIndex.Sampling s) {
     return DynamicIndex.builder(initial).metric(SgTree.Metric.COSINE).tau(c.tau()).landmarks(c.refreshBudget())
-        .driftMap(true, 1e-6).rebuild(c.rebuildEvery(), c.rebuildMaxSize()).frontier(0.5, 4000)
+        .driftMap(true, 1e-6).landmarkWindow(c.landmarkWindow()).rebuild(c.rebuildEvery(), c.rebuildMaxSize()).frontier(0.5, 4000)
         .sampling(s).seed(c.seed()).build();
   }
 

@@ -111,6 +111,11 @@ public final class TrainCommand implements Callable<Integer> {
   String mixTo;
   @Option(names = "--slots", description = "negatives per anchor with a mix (default 10)")
   Integer slots;
+  @Option(names = "--negatives", description = "batch (default) or dynamic: every negative sampled from the softmax over a dynamic tree index of all"
+      + " training items, kept current by Nystrom drift estimation; the loss defaults to infonce with a log-Q correction")
+  String negatives;
+  @Option(names = "--dynamic-landmarks", description = "items re-embedded per step to keep the dynamic index current (default min(256, items / 20))")
+  Integer dynamicLandmarks;
   @Option(names = "--distributed", description = "one rank of a data-parallel job started by mpirun (or 'negmine launch'):"
       + " --batch is the global batch, each rank embeds its shard, negatives come from the whole global batch")
   boolean distributed;
@@ -183,7 +188,7 @@ public final class TrainCommand implements Callable<Integer> {
           text && encoder.equalsIgnoreCase("cnn") ? "adapter" : encoder.toLowerCase(Locale.ROOT), epochs, batch,
           mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin, temperature, lr,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
-          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines);
+          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines, negatives, dynamicLandmarks);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {

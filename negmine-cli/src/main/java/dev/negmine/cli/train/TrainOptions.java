@@ -7,6 +7,7 @@ import dev.negmine.train.curriculum.Recipes;
 import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
+import dev.negmine.train.negatives.DynamicSource;
 import dev.negmine.train.negatives.SourcesConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +51,9 @@ record TrainOptions(
     Integer slots,
     String task,
     String textEncoder,
-    Integer maxBadLines) {
+    Integer maxBadLines,
+    String negatives,
+    Integer dynamicLandmarks) {
 
   static final String FILE = "cli.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -70,18 +73,42 @@ record TrainOptions(
             TrainCommand.CNN_CHANNELS, embeddingSize);
       }
     };
-    String l = loss != null ? loss : Recipes.defaultLoss(recipe);
+    String l = resolvedLoss();
     return new TrainConfig(spec, Recipes.curriculum(recipe, epochs, batch, margin, miner), l,
         Reduction.parse(reduction), temperature, learningRate, mPerClass, seed, sources(train.size()));
+  }
+
+  /** The loss: --loss, else infonce with --negatives dynamic, else the recipe's. */
+  String resolvedLoss() {
+    if (loss != null) {
+      return loss;
+    }
+    return dynamicNegatives() ? "infonce" : Recipes.defaultLoss(recipe);
+  }
+
+  /** {@code --negatives dynamic}: every negative from the dynamic tree index (issue 5). */
+  boolean dynamicNegatives() {
+    if (negatives == null || negatives.equalsIgnoreCase("batch")) {
+      return false;
+    }
+    if (negatives.equalsIgnoreCase("dynamic")) {
+      return true;
+    }
+    throw new IllegalArgumentException("--negatives: unknown value '" + negatives + "' (expected batch or dynamic)");
   }
 
   /** The recipe's negative sources with the options applied; null when neither asks for any. */
   SourcesConfig sources(int trainItems) {
     SourcesConfig.Builder b = Recipes.sources(recipe, trainItems, Math.max(1, trainItems / batch));
-    boolean any = queue != null || pool != null || mix != null || momentum != null;
+    boolean dyn = dynamicNegatives();
+    if (dyn && (mix != null || mixTo != null)) {
+      throw new IllegalArgumentException("--negatives dynamic takes every negative from the dynamic index; to mix it with"
+          + " other sources use --mix with a dynamic share (e.g. --mix in-batch=0.5,dynamic=0.5) instead");
+    }
+    boolean any = queue != null || pool != null || mix != null || momentum != null || dyn;
     if (b == null && !any) {
       if (queueWarmup != null || poolPerAnchor != null || poolExpiry != null || poolRefreshEvery != null
-          || poolTop != null || poolTtl != null || mixTo != null || slots != null) {
+          || poolTop != null || poolTtl != null || mixTo != null || slots != null || dynamicLandmarks != null) {
         throw new IllegalArgumentException("queue, pool and mix settings need --queue, --pool, --mix or a mixing recipe"
             + " (pinterest, spotify, moco)");
       }
@@ -89,7 +116,9 @@ record TrainOptions(
     }
     if (b == null) {
       b = SourcesConfig.builder();
-      if (mix == null) {
+      if (dyn) {
+        b.mix("dynamic=1");
+      } else if (mix == null) {
         b.mix("in-batch=1" + (queue != null && queue > 0 ? ",queue=1" : "") + (pool != null ? ",offline=1" : ""));
       }
     }
@@ -130,6 +159,17 @@ record TrainOptions(
     }
     if (slots != null) {
       b.slots(slots);
+    }
+    String mixNow = mix != null ? mix : dyn ? "dynamic=1" : null;
+    boolean mixDynamic = mixNow != null && (mixNow.contains("dynamic") || mixNow.contains("tree")
+        || (mixTo != null && (mixTo.contains("dynamic") || mixTo.contains("tree"))));
+    if (dynamicLandmarks != null && !mixDynamic) {
+      throw new IllegalArgumentException("--dynamic-landmarks needs --negatives dynamic or a dynamic share in --mix");
+    }
+    if (mixDynamic) {
+      DynamicSource.Config d = DynamicSource.Config.defaults(temperature, dyn && "infonce".equals(resolvedLoss()));
+      int lm = dynamicLandmarks != null ? dynamicLandmarks : Math.min(d.landmarks(), Math.max(2, trainItems / 20));
+      b.dynamic(new DynamicSource.Config(lm, d.window(), d.refreshEvery(), d.fullEvery(), d.temperature(), d.infoNce()));
     }
     return b.build();
   }

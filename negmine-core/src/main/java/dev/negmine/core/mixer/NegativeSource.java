@@ -1,6 +1,6 @@
 package dev.negmine.core.mixer;
 
-/** Where an anchor's negative comes from. Issue 5 adds a dynamic (tree index) source. */
+/** Where an anchor's negative comes from. */
 public enum NegativeSource {
   /** A uniformly random item of another label. */
   RANDOM,
@@ -9,5 +9,7 @@ public enum NegativeSource {
   /** Mined from the memory queue. */
   QUEUE,
   /** Drawn from the offline candidate pool. */
-  OFFLINE
+  OFFLINE,
+  /** Sampled from the softmax over a dynamic tree index of all items (issue 5). */
+  DYNAMIC
 }

@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
  * log-Q correction (Monath et al. 2023).
  *
  * <p>The estimate starts from a full encode. {@link #refreshLandmarks} re-encodes {@code m} random
- * landmark targets with the caller's current encoder, fits the {@link NystromDrift} map from their
- * encodings at the last full encode to the new ones, and applies it to every target (the landmarks
+ * landmark targets with the caller's current encoder, fits the {@link NystromDrift} map from the
+ * encodings at the last full encode to the fresh ones of the landmarks of the last {@code window}
+ * refreshes ({@link Builder#landmarkWindow}; 1 = this refresh's only), and applies it to every target (the landmarks
  * themselves take their exact new encodings); the tree's vectors and radii follow, and its lowest
  * levels are rebuilt every {@code rebuildEvery} refreshes. {@link #fullReencode} encodes every
  * target (and rebuilds the tree). Both count the encoder rows they spend ({@link #encodedRows}).
@@ -60,6 +61,7 @@ public final class DynamicIndex {
   private final SgTree.Metric metric;
   private final double tau;
   private final int landmarks;
+  private final int window;
   private final boolean affine;
   private final double ridge;
   private final int rebuildEvery;
@@ -75,12 +77,16 @@ public final class DynamicIndex {
   private TreeSoftmaxSampler sampler;
   private long encodedRows;
   private long refreshes;
+  /** The last {@code window} refreshes' landmark ids and fresh encodings, oldest first. */
+  private final java.util.ArrayDeque<int[]> windowIds = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<FloatMatrix> windowFresh = new java.util.ArrayDeque<>();
   private long fullReencodes;
 
   private DynamicIndex(Builder b) {
     this.metric = b.metric;
     this.tau = b.tau;
     this.landmarks = b.landmarks;
+    this.window = b.window;
     this.affine = b.affine;
     this.ridge = b.ridge;
     this.rebuildEvery = b.rebuildEvery;
@@ -136,6 +142,14 @@ public final class DynamicIndex {
   public long floatsPerRefresh() {
     long d = dim();
     return landmarks * d + (d + (affine ? 1 : 0)) * d;
+  }
+
+  /**
+   * Floats held between refreshes for the drift map's fit: the fresh landmark encodings of the last
+   * {@code window} refreshes, {@code window * m * d} (not produced again: each is encoded once).
+   */
+  public long landmarkBufferFloats() {
+    return (long) window * Math.min(landmarks, size()) * dim();
   }
 
   /**
@@ -208,8 +222,34 @@ public final class DynamicIndex {
     checkEncoded(fresh, m);
     encodedRows += m;
     refreshes++;
-    FloatMatrix stale = base.gather(ids);
-    NystromDrift map = NystromDrift.fit(stale, fresh, affine, ridge);
+    windowIds.addLast(ids);
+    windowFresh.addLast(fresh);
+    while (windowIds.size() > window) {
+      windowIds.removeFirst();
+      windowFresh.removeFirst();
+    }
+    // every landmark of the window, its latest encoding only (a target drawn twice keeps the newer)
+    int[] slot = new int[n];
+    java.util.Arrays.fill(slot, -1);
+    int[] fitIds = new int[windowIds.size() * m];
+    FloatMatrix fitNew = FloatMatrix.zeros(fitIds.length, dim());
+    int rows = 0;
+    java.util.Iterator<FloatMatrix> fi = windowFresh.descendingIterator();
+    for (java.util.Iterator<int[]> ii = windowIds.descendingIterator(); ii.hasNext(); ) {
+      int[] wid = ii.next();
+      FloatMatrix wf = fi.next();
+      for (int i = 0; i < wid.length; i++) {
+        if (slot[wid[i]] < 0) {
+          slot[wid[i]] = rows;
+          fitIds[rows] = wid[i];
+          System.arraycopy(wf.data(), wf.offset(i), fitNew.data(), fitNew.offset(rows), dim());
+          rows++;
+        }
+      }
+    }
+    fitIds = java.util.Arrays.copyOf(fitIds, rows);
+    fitNew = fitNew.rowRange(0, rows);
+    NystromDrift map = NystromDrift.fit(base.gather(fitIds), fitNew, affine, ridge);
     FloatMatrix est = map.apply(base);
     for (int i = 0; i < m; i++) {
       System.arraycopy(fresh.data(), fresh.offset(i), est.data(), est.offset(ids[i]), dim());
@@ -239,6 +279,8 @@ public final class DynamicIndex {
     checkEncoded(fresh, n);
     encodedRows += n;
     fullReencodes++;
+    windowIds.clear();
+    windowFresh.clear();
     reset(fresh.copy());
   }
 
@@ -305,6 +347,7 @@ public final class DynamicIndex {
     private SgTree.Metric metric = SgTree.Metric.COSINE;
     private double tau = 0.05;
     private int landmarks = 256;
+    private int window = 1;
     private boolean affine = true;
     private double ridge = 1e-6;
     private int rebuildEvery = 10;
@@ -342,6 +385,20 @@ public final class DynamicIndex {
         throw new IllegalArgumentException("landmarks must be >= 1, got " + m);
       }
       this.landmarks = m;
+      return this;
+    }
+
+    /**
+     * Refreshes whose landmarks the drift map is fitted to [1]: the map is fitted to the landmarks
+     * re-encoded in the last {@code w} refreshes (each with its latest encoding), so it sees up to
+     * {@code w * m} landmarks for the encoder cost of {@code m} per refresh, the older ones a few
+     * refreshes stale. Costs {@code w * m * d} buffered floats.
+     */
+    public Builder landmarkWindow(int w) {
+      if (w < 1) {
+        throw new IllegalArgumentException("landmark window must be >= 1, got " + w);
+      }
+      this.window = w;
       return this;
     }
 

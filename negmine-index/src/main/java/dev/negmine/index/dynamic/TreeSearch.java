@@ -22,7 +22,7 @@ final class TreeSearch {
     int scored = 1;
     top.offer(root, s);
     if (t.childCountUnchecked(root) > 0) {
-      pq.push(root, bound(s, qn, t.radiusUnchecked(root)));
+      pq.push(root, bound(t, s, qn, t.radiusUnchecked(root)));
     }
     while (pq.size() > 0) {
       float ub = pq.topKey();
@@ -36,7 +36,7 @@ final class TreeSearch {
         scored++;
         top.offer(c, sc);
         if (t.childCountUnchecked(c) > 0) {
-          float b = bound(sc, qn, t.radiusUnchecked(c));
+          float b = bound(t, sc, qn, t.radiusUnchecked(c));
           if (!top.full() || b > top.min()) {
             pq.push(c, b);
           }
@@ -78,7 +78,7 @@ final class TreeSearch {
           top.offer(c, sc);
           if (t.childCountUnchecked(c) > 0) {
             cand[cn] = c;
-            key[cn] = bound(sc, qn, t.radiusUnchecked(c));
+            key[cn] = bound(t, sc, qn, t.radiusUnchecked(c));
             cn++;
           }
         }
@@ -101,6 +101,32 @@ final class TreeSearch {
       }
     }
     return top.result(scored);
+  }
+
+  /**
+   * Upper bound on {@code <q,y>} over the subtree of a node with score {@code s = <q,c>} and radius
+   * {@code r}: {@link #bound(float, float, float)} in general; under {@link SgTree.Metric#COSINE}
+   * (unit q, c, y) the tighter spherical-cap bound {@link #cosineBound}.
+   */
+  static float bound(SgTree t, float s, float qn, float r) {
+    return t.metric() == SgTree.Metric.COSINE ? cosineBound(s, r) : bound(s, qn, r);
+  }
+
+  /**
+   * For unit vectors: every member y lies within chord r of c, i.e. within angle {@code 2 asin(r/2)}
+   * of it, so the angle between q and y is at least {@code acos(s) - 2 asin(r/2)} and {@code <q,y>
+   * <= cos(max(0, that))} (never above 1, and never above {@code s + r}). Slack of 1e-5 on s, r and
+   * the result absorbs float rounding in scores and radii.
+   */
+  static float cosineBound(float s, float r) {
+    if (r <= 0f) {
+      return s + SLACK * (Math.abs(s) + 1f);
+    }
+    double sc = Math.min(1.0, Math.max(-1.0, s + 1e-5));
+    double theta = 2 * Math.asin(Math.min(1.0, r / 2.0 + 1e-5));
+    double a = Math.acos(sc) - theta;
+    double b = a <= 0 ? 1.0 : Math.cos(a);
+    return (float) Math.min(b + 1e-5, bound(s, 1f, r));
   }
 
   /** {@code <q,c> + |q| R} with a relative slack for float rounding. */

@@ -31,6 +31,9 @@ public final class TreeSoftmaxSampler {
 
   private int[] entId = new int[256];
   private double[] entLog = new double[256];
+  /** exp(entLog - shift), computed once per entry. */
+  private double[] entW = new double[256];
+  private double shiftNow;
   private boolean[] entNode = new boolean[256];
   private boolean[] entLive = new boolean[256];
   private float[] entScore = new float[256];
@@ -82,6 +85,7 @@ public final class TreeSoftmaxSampler {
     float sRoot = tree.score(qq, root);
     int[] scored = {1};
     double shift = logBound(root, sRoot, qn);
+    shiftNow = shift;
     double[] sums = new double[2]; // [0] singleton weight, [1] node bound, both times exp(-shift)
     addEntry(root, sRoot, qn, shift, sums);
     int expansions = expand(qq, qn, shift, sums, maxExpansions, scored);
@@ -149,7 +153,7 @@ public final class TreeSoftmaxSampler {
       }
       int e = pq.pop();
       entLive[e] = false;
-      sums[1] -= Math.exp(entLog[e] - shift);
+      sums[1] -= entW[e];
       int v = entId[e];
       addSingleton(v, entScore[e] / tau, shift, sums);
       for (int j = 0, n = tree.childCountUnchecked(v); j < n; j++) {
@@ -164,7 +168,7 @@ public final class TreeSoftmaxSampler {
     double un = 0;
     for (int i = 0; i < entries; i++) {
       if (entLive[i] && entNode[i]) {
-        un += Math.exp(entLog[i] - shift);
+        un += entW[i];
       }
     }
     sums[1] = un;
@@ -177,17 +181,17 @@ public final class TreeSoftmaxSampler {
       return;
     }
     int e = newEntry(id, logBound(id, s, qn), true, s);
-    sums[1] += Math.exp(entLog[e] - shift);
+    sums[1] += entW[e];
     pq.push(e, (float) entLog[e]);
   }
 
   private void addSingleton(int id, double logw, double shift, double[] sums) {
-    newEntry(id, logw, false, Float.NaN);
-    sums[0] += Math.exp(logw - shift);
+    int e = newEntry(id, logw, false, Float.NaN);
+    sums[0] += entW[e];
   }
 
   private double logBound(int id, float s, float qn) {
-    return Math.log(tree.subSizeUnchecked(id)) + TreeSearch.bound(s, qn, tree.radiusUnchecked(id)) / tau;
+    return Math.log(tree.subSizeUnchecked(id)) + TreeSearch.bound(tree, s, qn, tree.radiusUnchecked(id)) / tau;
   }
 
   private int newEntry(int id, double log, boolean node, float score) {
@@ -195,6 +199,7 @@ public final class TreeSoftmaxSampler {
       int n = entries * 2;
       entId = Arrays.copyOf(entId, n);
       entLog = Arrays.copyOf(entLog, n);
+      entW = Arrays.copyOf(entW, n);
       entNode = Arrays.copyOf(entNode, n);
       entLive = Arrays.copyOf(entLive, n);
       entScore = Arrays.copyOf(entScore, n);
@@ -202,6 +207,7 @@ public final class TreeSoftmaxSampler {
     int e = entries++;
     entId[e] = id;
     entLog[e] = log;
+    entW[e] = Math.exp(log - shiftNow);
     entNode[e] = node;
     entLive[e] = true;
     entScore[e] = score;
@@ -221,7 +227,7 @@ public final class TreeSoftmaxSampler {
       if (!entLive[i]) {
         continue;
       }
-      double w = Math.exp(entLog[i] - shift);
+      double w = entW[i];
       if (entNode[i]) {
         un += w;
       }

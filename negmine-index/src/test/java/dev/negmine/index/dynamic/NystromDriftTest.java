@@ -114,4 +114,34 @@ class NystromDriftTest {
     idx.fullReencode(ids -> enc1.gather(ids));
     assertEquals(64 + n, idx.encodedRows());
   }
+
+  @Test
+  void aLandmarkWindowFitsToEveryLandmarkOfItsRefreshesAndForgetsOlderOnes() {
+    SplittableRandom r = new SplittableRandom(SEED + 5);
+    int n = 2000;
+    int d = 8;
+    FloatMatrix enc0 = SgTreeTest.clustered(n, d, 20, 0.2, SEED + 1);
+    double[][] w = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        w[i][j] = (i == j ? 1 : 0) + 0.3 * r.nextGaussian();
+      }
+    }
+    FloatMatrix enc1 = drift(enc0, w, null);
+    // 6 landmarks per refresh cannot determine an 8 x 8 map alone (singular without a ridge); a
+    // window of 3 refreshes gives up to 18, which recovers the planted drift exactly
+    DynamicIndex idx = DynamicIndex.builder(enc0).metric(SgTree.Metric.DOT).landmarks(6).landmarkWindow(3)
+        .driftMap(false, 0).tau(0.5).build();
+    assertEquals(3L * 6 * d, idx.landmarkBufferFloats());
+    IllegalArgumentException first = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> idx.refreshLandmarks(ids -> enc1.gather(ids)));
+    assertTrue(first.getMessage().contains("singular"), first.getMessage());
+    idx.refreshLandmarks(ids -> enc1.gather(ids));
+    double maxErr = 0;
+    for (int i = 0; i < enc1.data().length; i++) {
+      maxErr = Math.max(maxErr, Math.abs(idx.vectors().data()[i] - enc1.data()[i]));
+    }
+    assertTrue(maxErr < 1e-3, "max error " + maxErr);
+    assertEquals(12, idx.encodedRows(), "each refresh re-encodes only its own landmarks");
+  }
 }

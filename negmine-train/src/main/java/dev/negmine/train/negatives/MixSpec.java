@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Parses source shares written as {@code random=0.3,in-batch=0.5,offline=0.2} (names: random,
- * in-batch, queue, offline; shares are normalised to sum to 1).
+ * in-batch, queue, offline, dynamic; shares are normalised to sum to 1).
  */
 public final class MixSpec {
   private MixSpec() {}
@@ -60,7 +60,8 @@ public final class MixSpec {
       case "in-batch", "inbatch", "batch" -> NegativeSource.IN_BATCH;
       case "queue" -> NegativeSource.QUEUE;
       case "offline", "pool" -> NegativeSource.OFFLINE;
-      default -> throw new IllegalArgumentException("unknown negative source '" + name + "' (expected random, in-batch, queue or offline)");
+      case "dynamic", "tree" -> NegativeSource.DYNAMIC;
+      default -> throw new IllegalArgumentException("unknown negative source '" + name + "' (expected random, in-batch, queue, offline or dynamic)");
     };
   }
 
@@ -71,6 +72,7 @@ public final class MixSpec {
       case IN_BATCH -> "in-batch";
       case QUEUE -> "queue";
       case OFFLINE -> "offline";
+      case DYNAMIC -> "dynamic";
     };
   }
 

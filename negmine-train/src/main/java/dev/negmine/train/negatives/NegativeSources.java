@@ -71,6 +71,8 @@ public final class NegativeSources implements AutoCloseable {
   private final MemoryQueue queue;
   private final MomentumEncoder keys;
   private final TrainingPool pool;
+  /** The dynamic tree-index source (issue 5), or null. */
+  private final DynamicSource dynamic;
   private final NDManager manager;
   private Map<String, Object> lastStats = Map.of();
 
@@ -85,6 +87,8 @@ public final class NegativeSources implements AutoCloseable {
     /** Extra-row indices of the shared random items. */
     final int[] random;
     private NDArray constants;
+    /** The dynamic source's draws (rows into the step's embeddings), or null. */
+    DynamicSource.Draws dynamic;
 
     StepPlan(int[] rows, long step, MixPlan mix, int[] extraRows, int[][] offline, int[] random) {
       this.rows = rows;
@@ -139,6 +143,7 @@ public final class NegativeSources implements AutoCloseable {
     this.keys = sc.momentum() > 0 ? new MomentumEncoder(spec, queryParams, sc.momentum(), manager) : null;
     this.pool = sc.usesPool()
         ? new TrainingPool(sc, spec, trainX, labels, ids, rowOfId, seed, clock, poolDir, embedCurrent, weights) : null;
+    this.dynamic = sc.usesDynamic() ? new DynamicSource(sc.dynamic(), trainX, labels, seed, embedCurrent) : null;
   }
 
   public SourcesConfig config() {
@@ -199,8 +204,20 @@ public final class NegativeSources implements AutoCloseable {
         offline[a] = java.util.Arrays.copyOf(got, n);
       }
     }
+    DynamicSource.Draws dyn = null;
+    if (dynamic != null && mix.count(NegativeSource.DYNAMIC) > 0) {
+      int[] want = new int[b];
+      for (int a = 0; a < b; a++) {
+        for (int s = 0; s < sc.slots(); s++) {
+          want[a] += mix.source(a, s) == NegativeSource.DYNAMIC ? 1 : 0;
+        }
+      }
+      dyn = dynamic.draw(rows, want, step, extra);
+    }
     int[] extraRows = extra.keySet().stream().mapToInt(Integer::intValue).toArray();
-    return new StepPlan(rows, step, mix, extraRows, offline, random);
+    StepPlan plan = new StepPlan(rows, step, mix, extraRows, offline, random);
+    plan.dynamic = dyn;
+    return plan;
   }
 
   /**
@@ -211,6 +228,11 @@ public final class NegativeSources implements AutoCloseable {
    */
   public NDArray loss(StepPlan plan, NDArray all, FloatMatrix host, double margin, Reduction reduction) {
     int b = plan.rows.length;
+    if (sc.dynamicInfoNce()) {
+      NDArray l = dynamic.infoNceLoss(all, b, plan.forwardRows(), plan.dynamic);
+      lastStats = Map.of("sources", Map.of("dynamic", dynamic.stats()));
+      return l;
+    }
     int d = host.cols();
     float[] x = host.data();
     long[] batchLabels = new long[b];
@@ -256,6 +278,7 @@ public final class NegativeSources implements AutoCloseable {
       float lo = dMin;
       float hi = (float) (dMax + margin);
       int offlineUsed = 0;
+      int dynamicUsed = 0;
       Draw batchDraw = null;
       Draw queueDraw = null;
       Draw randomDraw = null;
@@ -267,11 +290,19 @@ public final class NegativeSources implements AutoCloseable {
         if (src == NegativeSource.OFFLINE && (plan.offline[a] == null || offlineUsed >= plan.offline[a].length)) {
           src = NegativeSource.IN_BATCH;
         }
+        if (src == NegativeSource.DYNAMIC && (plan.dynamic == null || plan.dynamic.rows[a] == null
+            || dynamicUsed >= plan.dynamic.rows[a].length)) {
+          src = NegativeSource.IN_BATCH;
+        }
         int row;
         float dn;
         switch (src) {
           case OFFLINE -> {
             row = b + plan.offline[a][offlineUsed++];
+            dn = l2(x, a * d, x, row * d, d);
+          }
+          case DYNAMIC -> {
+            row = plan.dynamic.rows[a][dynamicUsed++];
             dn = l2(x, a * d, x, row * d, d);
           }
           case RANDOM -> {
@@ -403,6 +434,9 @@ public final class NegativeSources implements AutoCloseable {
       ratios.put(MixSpec.name(s), mix.ratios().share(s));
     }
     out.put("mix", ratios);
+    if (dynamic != null) {
+      out.put("dynamic", dynamic.stats());
+    }
     if (queue != null) {
       out.put("queue_size", queue.size());
       out.put("queue_mean_age", queue.ageStats(step).mean());

@@ -23,6 +23,7 @@ import dev.negmine.core.pool.ExpiryPolicy;
  * @param poolRefreshEvery re-mine the pool every this many steps (0 = only on expiry)
  * @param poolTop candidates kept per anchor when the trainer mines a pool itself
  * @param poolTtlSeconds time-to-live of pools the trainer mines
+ * @param dynamic the dynamic tree-index source's settings (set whenever the mix draws from it), or null
  */
 public record SourcesConfig(
     String mixFrom,
@@ -38,7 +39,8 @@ public record SourcesConfig(
     String poolExpiry,
     long poolRefreshEvery,
     int poolTop,
-    long poolTtlSeconds) {
+    long poolTtlSeconds,
+    DynamicSource.Config dynamic) {
 
   public SourcesConfig {
     MixSpec.parse(mixFrom);
@@ -76,6 +78,29 @@ public record SourcesConfig(
     if (queueShare && queueSize == 0) {
       throw new IllegalArgumentException("the mix draws from the queue but no queue is set (--queue N)");
     }
+    if (usesDynamic(mixFrom, mixTo) && dynamic == null) {
+      throw new IllegalArgumentException("the mix draws from the dynamic index but its settings are missing");
+    }
+    if (dynamic != null && dynamic.infoNce() && (MixSpec.parse(mixFrom).share(dev.negmine.core.mixer.NegativeSource.DYNAMIC) < 1
+        || MixSpec.parse(mixTo).share(dev.negmine.core.mixer.NegativeSource.DYNAMIC) < 1 || queueSize > 0 || pool != null)) {
+      throw new IllegalArgumentException("InfoNCE with dynamic negatives (--negatives dynamic) takes every negative from the"
+          + " index: use the mix dynamic=1 and no queue or pool (or the triplet loss to mix sources)");
+    }
+  }
+
+  private static boolean usesDynamic(String from, String to) {
+    return MixSpec.uses(MixSpec.parse(from), dev.negmine.core.mixer.NegativeSource.DYNAMIC)
+        || MixSpec.uses(MixSpec.parse(to), dev.negmine.core.mixer.NegativeSource.DYNAMIC);
+  }
+
+  /** True when some step of the mix draws from the dynamic index. */
+  public boolean usesDynamic() {
+    return usesDynamic(mixFrom, mixTo);
+  }
+
+  /** True when the loss is InfoNCE over the batch and the dynamic index's draws (log-Q corrected). */
+  public boolean dynamicInfoNce() {
+    return dynamic != null && dynamic.infoNce();
   }
 
   public static Builder builder() {
@@ -108,6 +133,7 @@ public record SourcesConfig(
     private long poolRefreshEvery;
     private int poolTop = 50;
     private long poolTtlSeconds = 48 * 3600;
+    private DynamicSource.Config dynamic;
 
     /** A constant mix, or the start of a ramp. */
     public Builder mix(String from) { mixFrom = from; return this; }
@@ -125,11 +151,15 @@ public record SourcesConfig(
     public Builder poolRefreshEvery(long steps) { poolRefreshEvery = steps; return this; }
     public Builder poolTop(int v) { poolTop = v; return this; }
     public Builder poolTtl(java.time.Duration d) { poolTtlSeconds = d.toSeconds(); return this; }
+    /** The dynamic source's settings (default when the mix draws from it: {@link DynamicSource.Config#defaults}, triplet). */
+    public Builder dynamic(DynamicSource.Config c) { dynamic = c; return this; }
 
     public SourcesConfig build() {
       int warm = queueWarmup >= 0 ? queueWarmup : Math.min(queueSize, Math.max(0, queueSize / 4));
       return new SourcesConfig(mixFrom, mixTo == null ? mixFrom : mixTo, rampFraction, slots, randomPerStep, queueSize,
-          warm, momentum, pool, poolPerAnchor, poolExpiry, poolRefreshEvery, poolTop, poolTtlSeconds);
+          warm, momentum, pool, poolPerAnchor, poolExpiry, poolRefreshEvery, poolTop, poolTtlSeconds,
+          dynamic != null || !usesDynamic(mixFrom, mixTo == null ? mixFrom : mixTo) ? dynamic
+              : DynamicSource.Config.defaults(0.05, false));
     }
   }
 }
