@@ -105,6 +105,8 @@ public final class TrainCommand implements Callable<Integer> {
   String mixTo;
   @Option(names = "--slots", description = "negatives per anchor with a mix (default 10)")
   Integer slots;
+  @Option(names = "--extra-gradients", description = "random and offline negatives: none (default: embedded without gradients before the step) or full (in the step's forward pass, with gradients; about 2x the step time on pinterest)")
+  String extraGradients;
 
   @Override
   public Integer call() {
@@ -123,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
       opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipe.toLowerCase(Locale.ROOT),
           encoder.toLowerCase(Locale.ROOT), epochs, batch, mPerClass, miner, loss, reduction, margin, temperature, lr,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
-          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots);
+          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, extraGradients);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {

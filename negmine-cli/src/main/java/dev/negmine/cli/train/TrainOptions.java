@@ -47,7 +47,8 @@ record TrainOptions(
     String poolTtl,
     String mix,
     String mixTo,
-    Integer slots) {
+    Integer slots,
+    String extraGradients) {
 
   static final String FILE = "cli.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -77,7 +78,7 @@ record TrainOptions(
     boolean any = queue != null || pool != null || mix != null || momentum != null;
     if (b == null && !any) {
       if (queueWarmup != null || poolPerAnchor != null || poolExpiry != null || poolRefreshEvery != null
-          || poolTop != null || poolTtl != null || mixTo != null || slots != null) {
+          || poolTop != null || poolTtl != null || mixTo != null || slots != null || extraGradients != null) {
         throw new IllegalArgumentException("queue, pool and mix settings need --queue, --pool, --mix or a mixing recipe"
             + " (pinterest, spotify, moco)");
       }
@@ -123,6 +124,13 @@ record TrainOptions(
     }
     if (poolTtl != null) {
       b.poolTtl(duration(poolTtl));
+    }
+    if (extraGradients != null) {
+      b.detachExtras(switch (extraGradients.toLowerCase(java.util.Locale.ROOT)) {
+        case "none" -> true;
+        case "full" -> false;
+        default -> throw new IllegalArgumentException("--extra-gradients must be none or full, got " + extraGradients);
+      });
     }
     if (slots != null) {
       b.slots(slots);

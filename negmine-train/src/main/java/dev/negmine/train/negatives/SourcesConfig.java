@@ -23,6 +23,9 @@ import dev.negmine.core.pool.ExpiryPolicy;
  * @param poolRefreshEvery re-mine the pool every this many steps (0 = only on expiry)
  * @param poolTop candidates kept per anchor when the trainer mines a pool itself
  * @param poolTtlSeconds time-to-live of pools the trainer mines
+ * @param detachExtras embed the random and offline items without gradients, in a separate pass
+ *     before the step (their terms then train the anchor and positive side only); false puts
+ *     them in the step's forward pass so gradients flow into them as well
  */
 public record SourcesConfig(
     String mixFrom,
@@ -38,7 +41,8 @@ public record SourcesConfig(
     String poolExpiry,
     long poolRefreshEvery,
     int poolTop,
-    long poolTtlSeconds) {
+    long poolTtlSeconds,
+    boolean detachExtras) {
 
   public SourcesConfig {
     MixSpec.parse(mixFrom);
@@ -108,6 +112,7 @@ public record SourcesConfig(
     private long poolRefreshEvery;
     private int poolTop = 50;
     private long poolTtlSeconds = 48 * 3600;
+    private boolean detachExtras = true;
 
     /** A constant mix, or the start of a ramp. */
     public Builder mix(String from) { mixFrom = from; return this; }
@@ -125,11 +130,13 @@ public record SourcesConfig(
     public Builder poolRefreshEvery(long steps) { poolRefreshEvery = steps; return this; }
     public Builder poolTop(int v) { poolTop = v; return this; }
     public Builder poolTtl(java.time.Duration d) { poolTtlSeconds = d.toSeconds(); return this; }
+    /** True (the default): random and offline items are embedded without gradients. */
+    public Builder detachExtras(boolean v) { detachExtras = v; return this; }
 
     public SourcesConfig build() {
       int warm = queueWarmup >= 0 ? queueWarmup : Math.min(queueSize, Math.max(0, queueSize / 4));
       return new SourcesConfig(mixFrom, mixTo == null ? mixFrom : mixTo, rampFraction, slots, randomPerStep, queueSize,
-          warm, momentum, pool, poolPerAnchor, poolExpiry, poolRefreshEvery, poolTop, poolTtlSeconds);
+          warm, momentum, pool, poolPerAnchor, poolExpiry, poolRefreshEvery, poolTop, poolTtlSeconds, detachExtras);
     }
   }
 }
