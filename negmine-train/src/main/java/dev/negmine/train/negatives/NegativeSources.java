@@ -40,10 +40,16 @@ import java.util.function.UnaryOperator;
  *
  * <p>Choice per source, for anchor a with batch positives P (all same-label batch rows):
  * <ul>
- *   <li>in-batch and queue: uniformly, without repeats, among the candidates whose L2 distance
- *       lies in the semi-hard band (min over P of d(a,p), max over P of d(a,p) + margin); a random
- *       candidate when the band is empty. Queue rows are never the anchor's own item (same id) or
- *       its label; before the queue's warm-up its slots go in-batch.
+ *   <li>in-batch: uniformly, without repeats, among the candidates whose L2 distance lies in the
+ *       semi-hard band (min over P of d(a,p), max over P of d(a,p) + margin); a random candidate
+ *       when the band is empty.
+ *   <li>queue (cross-batch memory): the anchor's queue positives Pq are up to |P| keys of its label
+ *       (another id), drawn uniformly; its queue negatives are drawn as in-batch ones but with the
+ *       band taken over Pq, and their triplet terms pair them with Pq, not P. Keys are constants:
+ *       paired with live positives they reward moving the whole batch away from the queue (this
+ *       collapsed training); paired with keys of the anchor's own label they do not. Queue rows are
+ *       never the anchor's own item (same id); before the queue's warm-up, or when it holds no key
+ *       of the anchor's label, its slots go in-batch.
  *   <li>random: one of {@code randomPerStep} distinct items drawn uniformly per step (shared by
  *       the batch, as Pinterest does) with another label; in-batch once they are used up.
  *   <li>offline: the anchor's pool draw ({@link PoolSampler}: up to poolPerAnchor distinct
