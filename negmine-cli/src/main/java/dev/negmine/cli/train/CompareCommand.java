@@ -62,7 +62,7 @@ public final class CompareCommand implements Callable<Integer> {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
             task != null && encoder.equals("cnn") ? "adapter" : encoder, epochs, batch,
             mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0, null, null, null, null, null,
-            null, null, null, null, null, null, null, task, textEncoder, null, null, null));
+            null, null, null, null, null, null, null, task, textEncoder, null, null, null, null));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();

@@ -128,6 +128,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** The job's collective with --distributed, else null; closed when the command ends. */
   private dev.negmine.train.distributed.Collective collective;
+  @Option(names = "--extra-gradients", description = "random and offline negatives: none (default: embedded without gradients before the step) or full (in the step's forward pass, with gradients)")
+  String extraGradients;
 
   @Override
   public Integer call() {
@@ -188,7 +190,8 @@ public final class TrainCommand implements Callable<Integer> {
           text && encoder.equalsIgnoreCase("cnn") ? "adapter" : encoder.toLowerCase(Locale.ROOT), epochs, batch,
           mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin, temperature, lr,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
-          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines, negatives, dynamicLandmarks);
+          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines, negatives, dynamicLandmarks,
+          extraGradients);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {

@@ -53,7 +53,8 @@ record TrainOptions(
     String textEncoder,
     Integer maxBadLines,
     String negatives,
-    Integer dynamicLandmarks) {
+    Integer dynamicLandmarks,
+    String extraGradients) {
 
   static final String FILE = "cli.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -108,7 +109,8 @@ record TrainOptions(
     boolean any = queue != null || pool != null || mix != null || momentum != null || dyn;
     if (b == null && !any) {
       if (queueWarmup != null || poolPerAnchor != null || poolExpiry != null || poolRefreshEvery != null
-          || poolTop != null || poolTtl != null || mixTo != null || slots != null || dynamicLandmarks != null) {
+          || poolTop != null || poolTtl != null || mixTo != null || slots != null || dynamicLandmarks != null
+          || extraGradients != null) {
         throw new IllegalArgumentException("queue, pool and mix settings need --queue, --pool, --mix or a mixing recipe"
             + " (pinterest, spotify, moco)");
       }
@@ -156,6 +158,13 @@ record TrainOptions(
     }
     if (poolTtl != null) {
       b.poolTtl(duration(poolTtl));
+    }
+    if (extraGradients != null) {
+      b.detachExtras(switch (extraGradients.toLowerCase(java.util.Locale.ROOT)) {
+        case "none" -> true;
+        case "full" -> false;
+        default -> throw new IllegalArgumentException("--extra-gradients must be none or full, got " + extraGradients);
+      });
     }
     if (slots != null) {
       b.slots(slots);

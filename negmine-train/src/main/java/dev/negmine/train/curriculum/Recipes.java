@@ -56,21 +56,24 @@ public final class Recipes {
    * <ul>
    *   <li>{@code pinterest}: 10 negatives per anchor, 30% random (64 shared random items per step),
    *       50% in-batch, 20% offline, the offline share rising to 40% (taken from in-batch) over the
-   *       first half of training; 2 pool candidates per anchor (offline slots beyond them go in-batch); the pool is mined from the initial
-   *       model at the first step (exact index, top 50) and re-mined every epoch
-   *       ({@code stepsPerEpoch}) with the current model.
+   *       first half of training; 2 pool candidates per anchor (offline slots beyond them go
+   *       in-batch); the pool is mined from the initial model at the first step (exact index, top
+   *       50) and re-mined every epoch ({@code stepsPerEpoch}) with the current model. Random and
+   *       pool items are embedded without gradients ({@code SourcesConfig#detachExtras}).
    *   <li>{@code spotify}: in-batch plus 2 offline per anchor (8 + 2 of 10 slots), pool as above.
-   *   <li>{@code moco}: half the negatives from a memory queue of the query encoder's own
-   *       embeddings (cross-batch memory), half in-batch. All-queue negatives collapsed on the
-   *       default data (MAP@R 0.47, 0.25, 0.22 after epochs 1-3): queue rows are constants, so the
-   *       encoder can move the batch away from the stale queue instead of separating classes.
-   *       {@code --momentum M} adds MoCo's EMA key encoder, but with m = 0.99
-   *       the default run collapsed within two epochs: mean cosine 0.998, effective rank 2.4, MAP@R
-   *       0.51 after epoch 1, because the averaged key network's embeddings are not comparable with
-   *       the query network's over a 600-step run). The queue is 65,536 rows, capped at the largest power of two not above half
-   *       the training items (4,096 on the default 9.5k items): a queue longer than the data holds
-   *       several stale copies of each item. Warm-up: the queue full once; until then the queue
-   *       slots draw in-batch.
+   *   <li>{@code moco}: half the negatives from a memory queue (cross-batch memory, XBM), half
+   *       in-batch. Queue negatives are drawn from the semi-hard band of the anchor's queue
+   *       positives (same-label keys) and their triplet terms use those positives: an earlier
+   *       version paired them with the in-batch positives and collapsed on the default data
+   *       (queue-only: MAP@R 0.47, 0.25, 0.22 after epochs 1-3; half queue: 0.53, 0.41 after
+   *       epochs 1-2, mean negative cosine 0.96 from the step the queue warmed up), because
+   *       constant keys paired with live positives reward moving the whole batch away from where
+   *       the queue was; against keys of its own label an anchor gains nothing from such a drift.
+   *       The queue holds the query encoder's own embeddings ({@code --momentum M} adds MoCo's EMA
+   *       key encoder). The queue is 65,536 rows, capped at the largest power of two not above half
+   *       the training items (4,096 on the default 9.5k items, about 26 steps old at batch 160): a
+   *       queue longer than the data holds several stale copies of each item. Warm-up: the queue
+   *       full once; until then the queue slots draw in-batch.
    * </ul>
    */
   public static dev.negmine.train.negatives.SourcesConfig.Builder sources(String recipe, int trainItems, int stepsPerEpoch) {

@@ -5,10 +5,11 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 
 /**
- * Triplet margin loss over negatives from several sources. Anchors and positives are batch rows
- * (rows {@code [0, batch)} of {@code rows}, with gradients); each negative is a row of
+ * Triplet margin loss over negatives from several sources. Anchors are batch rows (rows
+ * {@code [0, batch)} of {@code rows}, with gradients); each positive and negative is a row of
  * {@code rows} (batch rows, or extra items embedded in the same forward pass: gradients flow) or
- * of {@code constants} (memory-queue rows: detached, no gradient). A pure function of its inputs.
+ * of {@code constants} (memory-queue rows and detached extra items: no gradient). A pure function
+ * of its inputs.
  */
 public final class MixedTripletLoss {
   private MixedTripletLoss() {}
@@ -20,7 +21,8 @@ public final class MixedTripletLoss {
    * @param constants Q' x d detached negatives, or null; negative index {@code rows.rows + j} is row j
    * @param negAnchor per negative, its anchor (a batch row)
    * @param negRow per negative, its row in rows-then-constants
-   * @param termPositive per term, its positive (a batch row); the anchor is the negative's anchor
+   * @param termPositive per term, its positive (a row of rows-then-constants, like negRow); the
+   *     anchor is the negative's anchor
    * @param termNegative per term, its negative (index into negAnchor/negRow)
    * @return a scalar on the graph (zero, still attached, when there are no terms)
    */
@@ -33,14 +35,17 @@ public final class MixedTripletLoss {
       return Losses.zero(rows);
     }
     NDArray all = constants == null ? rows : NDArrays.concat(new NDList(rows, constants), 0);
-    NDArray batchRows = batch == rows.getShape().get(0) ? rows : rows.get("0:" + batch);
-    NDArray dap = Losses.pairwiseL2(batchRows).reshape(-1);
     NDArray dan = Losses.l2(Losses.rows(rows, negAnchor), Losses.rows(all, negRow));
-    int[] ap = new int[termPositive.length];
-    for (int t = 0; t < ap.length; t++) {
-      ap[t] = negAnchor[termNegative[t]] * batch + termPositive[t];
+    int[] termAnchor = new int[termPositive.length];
+    for (int t = 0; t < termAnchor.length; t++) {
+      termAnchor[t] = negAnchor[termNegative[t]];
+      if (termAnchor[t] >= batch) {
+        throw new IllegalArgumentException("negative " + termNegative[t] + " has anchor " + termAnchor[t]
+            + " outside the batch of " + batch);
+      }
     }
-    NDArray diff = Losses.rows(dap, ap).sub(Losses.rows(dan, termNegative));
+    NDArray dap = Losses.l2(Losses.rows(rows, termAnchor), Losses.rows(all, termPositive));
+    NDArray diff = dap.sub(Losses.rows(dan, termNegative));
     return Losses.reduce(diff.add((float) margin).maximum(0f), reduction);
   }
 }

@@ -40,17 +40,25 @@ import java.util.function.UnaryOperator;
  *
  * <p>Choice per source, for anchor a with batch positives P (all same-label batch rows):
  * <ul>
- *   <li>in-batch and queue: uniformly, without repeats, among the candidates whose L2 distance
- *       lies in the semi-hard band (min over P of d(a,p), max over P of d(a,p) + margin); a random
- *       candidate when the band is empty. Queue rows are never the anchor's own item (same id) or
- *       its label; before the queue's warm-up its slots go in-batch.
+ *   <li>in-batch: uniformly, without repeats, among the candidates whose L2 distance lies in the
+ *       semi-hard band (min over P of d(a,p), max over P of d(a,p) + margin); a random candidate
+ *       when the band is empty.
+ *   <li>queue (cross-batch memory): the anchor's queue positives Pq are up to |P| keys of its label
+ *       (another id), drawn uniformly; its queue negatives are drawn as in-batch ones but with the
+ *       band taken over Pq, and their triplet terms pair them with Pq, not P. Keys are constants:
+ *       paired with live positives they reward moving the whole batch away from the queue (this
+ *       collapsed training); paired with keys of the anchor's own label they do not. Queue rows are
+ *       never the anchor's own item (same id); before the queue's warm-up, or when it holds no key
+ *       of the anchor's label, its slots go in-batch.
  *   <li>random: one of {@code randomPerStep} distinct items drawn uniformly per step (shared by
  *       the batch, as Pinterest does) with another label; in-batch once they are used up.
  *   <li>offline: the anchor's pool draw ({@link PoolSampler}: up to poolPerAnchor distinct
  *       candidates, seeded); anchors the pool lacks, or whose draw is used up, fall back to in-batch.
  * </ul>
- * Random and offline items are embedded by the current encoder in the same forward pass as the
- * batch, so gradients flow into them; queue rows enter the loss as constants. The loss has one
+ * Random and offline items are embedded by the current encoder: by default ({@link
+ * SourcesConfig#detachExtras()}) in {@link #prepare}, without gradients, so they enter the loss as
+ * constants like queue rows and only the batch goes through the step's forward and backward pass;
+ * otherwise in the same forward pass as the batch, so gradients flow into them. The loss has one
  * term per (anchor, positive, negative) with the negative farther than the positive (semi-hard
  * terms, as the facenet recipe's miner), averaged over active terms.
  *
@@ -74,6 +82,7 @@ public final class NegativeSources implements AutoCloseable {
   /** The dynamic tree-index source (issue 5), or null. */
   private final DynamicSource dynamic;
   private final NDManager manager;
+  private final UnaryOperator<FloatMatrix> embedCurrent;
   private Map<String, Object> lastStats = Map.of();
 
   /** What a step decided before its forward pass. */
@@ -86,21 +95,29 @@ public final class NegativeSources implements AutoCloseable {
     final int[][] offline;
     /** Extra-row indices of the shared random items. */
     final int[] random;
-    private NDArray constants;
     /** The dynamic source's draws (rows into the step's embeddings), or null. */
     DynamicSource.Draws dynamic;
+    /** The extra rows' embeddings when they are detached (taken before the step), else null. */
+    final FloatMatrix extraEmb;
 
-    StepPlan(int[] rows, long step, MixPlan mix, int[] extraRows, int[][] offline, int[] random) {
+    StepPlan(int[] rows, long step, MixPlan mix, int[] extraRows, int[][] offline, int[] random, FloatMatrix extraEmb) {
       this.rows = rows;
       this.step = step;
       this.mix = mix;
       this.extraRows = extraRows;
       this.offline = offline;
       this.random = random;
+      this.extraEmb = extraEmb;
     }
 
-    /** Training rows for the forward pass: the batch, then the extra items. */
+    /**
+     * Training rows for the forward pass: the batch, then the extra items unless they were
+     * embedded, detached, by {@link NegativeSources#prepare}.
+     */
     public int[] forwardRows() {
+      if (extraEmb != null || extraRows.length == 0) {
+        return rows.clone();
+      }
       int[] out = java.util.Arrays.copyOf(rows, rows.length + extraRows.length);
       System.arraycopy(extraRows, 0, out, rows.length, extraRows.length);
       return out;
@@ -131,6 +148,7 @@ public final class NegativeSources implements AutoCloseable {
     this.ids = ids;
     this.seed = seed;
     this.manager = manager;
+    this.embedCurrent = embedCurrent;
     this.rowOfId = new HashMap<>(ids.length * 2);
     for (int i = 0; i < ids.length; i++) {
       if (rowOfId.put(ids[i], i) != null) {
@@ -139,7 +157,8 @@ public final class NegativeSources implements AutoCloseable {
     }
     this.mixer = new SourceMixer(MixSpec.curriculum(sc.mixFrom(), sc.mixTo(), Math.round(totalSteps * sc.rampFraction())), seed);
     this.queue = sc.queueSize() > 0
-        ? MemoryQueue.builder(sc.queueSize(), spec.embeddingSize()).warmup(sc.queueWarmup()).build() : null;
+        // the encoders' outputs are unit rows already; stored as given, so a checkpoint restores them bit for bit
+        ? MemoryQueue.builder(sc.queueSize(), spec.embeddingSize()).warmup(sc.queueWarmup()).normalize(false).build() : null;
     this.keys = sc.momentum() > 0 ? new MomentumEncoder(spec, queryParams, sc.momentum(), manager) : null;
     this.pool = sc.usesPool()
         ? new TrainingPool(sc, spec, trainX, labels, ids, rowOfId, seed, clock, poolDir, embedCurrent, weights) : null;
@@ -163,7 +182,10 @@ public final class NegativeSources implements AutoCloseable {
     return pool;
   }
 
-  /** Before the forward pass: the mix plan, the offline draws and the shared random items. */
+  /**
+   * Before the forward pass: the mix plan, the offline draws and the shared random items (embedded
+   * here, without gradients, under {@link SourcesConfig#detachExtras()}).
+   */
   public StepPlan prepare(int[] rows, long step) {
     int b = rows.length;
     MixPlan mix = mixer.plan(b, sc.slots(), step);
@@ -215,7 +237,8 @@ public final class NegativeSources implements AutoCloseable {
       dyn = dynamic.draw(rows, want, step, extra);
     }
     int[] extraRows = extra.keySet().stream().mapToInt(Integer::intValue).toArray();
-    StepPlan plan = new StepPlan(rows, step, mix, extraRows, offline, random);
+    FloatMatrix extraEmb = sc.detachExtras() && extraRows.length > 0 ? embedCurrent.apply(trainX.gather(extraRows)) : null;
+    StepPlan plan = new StepPlan(rows, step, mix, extraRows, offline, random, extraEmb);
     plan.dynamic = dyn;
     return plan;
   }
@@ -223,7 +246,8 @@ public final class NegativeSources implements AutoCloseable {
   /**
    * After the forward pass: picks every anchor's negatives and returns the loss.
    *
-   * @param all (B + K) x d embeddings on the graph (batch, then the plan's extra rows)
+   * @param all the embeddings of {@link StepPlan#forwardRows()} on the graph: the batch, then the
+   *     plan's extra rows unless they are detached
    * @param host the same embeddings on the host
    */
   public NDArray loss(StepPlan plan, NDArray all, FloatMatrix host, double margin, Reduction reduction) {
@@ -234,7 +258,19 @@ public final class NegativeSources implements AutoCloseable {
       return l;
     }
     int d = host.cols();
-    float[] x = host.data();
+    int extra = plan.extraRows.length;
+    if (host.rows() != (plan.extraEmb != null ? b : b + extra) || all.getShape().get(0) != host.rows()) {
+      throw new IllegalArgumentException("the step embedded " + host.rows() + " rows, its plan asks for "
+          + (plan.extraEmb != null ? b : b + extra));
+    }
+    // host rows [0, b + extra): the batch, then the extra items (from the forward pass or detached)
+    float[] x;
+    if (plan.extraEmb != null) {
+      x = java.util.Arrays.copyOf(host.data(), (b + extra) * d);
+      System.arraycopy(plan.extraEmb.data(), 0, x, b * d, extra * d);
+    } else {
+      x = host.data();
+    }
     long[] batchLabels = new long[b];
     for (int i = 0; i < b; i++) {
       batchLabels[i] = labels[plan.rows[i]];
@@ -282,9 +318,13 @@ public final class NegativeSources implements AutoCloseable {
       Draw batchDraw = null;
       Draw queueDraw = null;
       Draw randomDraw = null;
+      int[] qPos = null;
       for (int s = 0; s < sc.slots(); s++) {
         NegativeSource src = plan.mix.source(a, s);
-        if (src == NegativeSource.QUEUE && !queueOn) {
+        if (src == NegativeSource.QUEUE && queueOn && qPos == null) {
+          qPos = queuePositives(view, batchLabels[a], ids[plan.rows[a]], np, rnd);
+        }
+        if (src == NegativeSource.QUEUE && (!queueOn || qPos.length == 0)) {
           src = NegativeSource.IN_BATCH;
         }
         if (src == NegativeSource.OFFLINE && (plan.offline[a] == null || offlineUsed >= plan.offline[a].length)) {
@@ -296,6 +336,7 @@ public final class NegativeSources implements AutoCloseable {
         }
         int row;
         float dn;
+        boolean fromQueue = false;
         switch (src) {
           case OFFLINE -> {
             row = b + plan.offline[a][offlineUsed++];
@@ -331,18 +372,25 @@ public final class NegativeSources implements AutoCloseable {
             long aid = ids[plan.rows[a]];
             int qa = a;
             if (queueDraw == null) {
+              // the semi-hard band relative to the anchor's queue positives
+              float qlo = Float.MAX_VALUE;
+              float qhi = -1;
+              for (int q : qPos) {
+                qlo = Math.min(qlo, queueDist.get(a, q));
+                qhi = Math.max(qhi, queueDist.get(a, q));
+              }
+              float bandLo = qlo;
+              float bandHi = (float) (qhi + margin);
               queueDraw = new Draw(view.size(), j -> view.labels()[j] != batchLabels[qa] && view.ids()[j] != aid,
-                  j -> queueDist.get(qa, j) > lo && queueDist.get(qa, j) < hi);
+                  j -> queueDist.get(qa, j) > bandLo && queueDist.get(qa, j) < bandHi);
             }
             int q = queueDraw.take(rnd);
             if (q < 0) {
               continue;
             }
             dn = queueDist.get(a, q);
-            row = (int) all.getShape().get(0) + queueSlot.computeIfAbsent(q, k -> {
-              queueRows.add(k);
-              return queueRows.size() - 1;
-            });
+            row = b + extra + queueSlot(q, queueSlot, queueRows);
+            fromQueue = true;
           }
           default -> {
             int qa = a;
@@ -361,30 +409,74 @@ public final class NegativeSources implements AutoCloseable {
         negAnchor.add(a);
         negRow.add(row);
         float lossSum = 0;
-        for (int k = 0; k < np; k++) {
-          float dp = dist[a * b + pos[k]];
-          if (dn > dp) {
-            termPos.add(pos[k]);
-            termNeg.add(negIndex);
-            lossSum += (float) Math.max(0, dp - dn + margin);
+        if (fromQueue) {
+          // queue negatives pair with queue positives: both are keys of the same (older) encoder,
+          // so the batch cannot lower the loss by moving away from the queue as a whole
+          for (int q : qPos) {
+            float dp = queueDist.get(a, q);
+            if (dn > dp) {
+              termPos.add(b + extra + queueSlot(q, queueSlot, queueRows));
+              termNeg.add(negIndex);
+              lossSum += (float) Math.max(0, dp - dn + margin);
+            }
+          }
+        } else {
+          for (int k = 0; k < np; k++) {
+            float dp = dist[a * b + pos[k]];
+            if (dn > dp) {
+              termPos.add(pos[k]);
+              termNeg.add(negIndex);
+              lossSum += (float) Math.max(0, dp - dn + margin);
+            }
           }
         }
         stats.record(src, 1 - dn * dn / 2, bestPosSim, lossSum);
       }
     }
+    // constants: the detached extra rows (if any), then the queue rows picked
     NDArray constants = null;
-    if (!queueRows.isEmpty()) {
-      float[] c = new float[queueRows.size() * d];
-      FloatMatrix qe = view.embeddings();
-      for (int i = 0; i < queueRows.size(); i++) {
-        System.arraycopy(qe.data(), qe.offset(queueRows.get(i)), c, i * d, d);
+    int detached = plan.extraEmb != null ? extra : 0;
+    if (detached + queueRows.size() > 0) {
+      float[] c = new float[(detached + queueRows.size()) * d];
+      if (detached > 0) {
+        System.arraycopy(plan.extraEmb.data(), 0, c, 0, detached * d);
       }
-      constants = manager.create(c, new Shape(queueRows.size(), d));
+      FloatMatrix qe = queueRows.isEmpty() ? null : view.embeddings();
+      for (int i = 0; i < queueRows.size(); i++) {
+        System.arraycopy(qe.data(), qe.offset(queueRows.get(i)), c, (detached + i) * d, d);
+      }
+      constants = (manager != null ? manager : all.getManager()).create(c, new Shape(detached + queueRows.size(), d));
     }
     NDArray l = MixedTripletLoss.compute(all, b, constants, negAnchor.toArray(), negRow.toArray(), termPos.toArray(),
         termNeg.toArray(), margin, reduction);
     lastStats = summary(stats, plan.mix, plan.step);
     return l;
+  }
+
+  /** The constant slot of queue row {@code q}, added on first use. */
+  private static int queueSlot(int q, Map<Integer, Integer> slots, List<Integer> rows) {
+    return slots.computeIfAbsent(q, k -> {
+      rows.add(k);
+      return rows.size() - 1;
+    });
+  }
+
+  /**
+   * Up to {@code count} queue rows with the anchor's label and another id, uniformly without
+   * repeats (the anchor's positives among the keys).
+   */
+  private static int[] queuePositives(QueueView view, long label, long id, int count, SplittableRandom rnd) {
+    Draw d = new Draw(view.size(), j -> view.labels()[j] == label && view.ids()[j] != id, j -> true);
+    int[] out = new int[count];
+    int n = 0;
+    while (n < count) {
+      int q = d.take(rnd);
+      if (q < 0) {
+        break;
+      }
+      out[n++] = q;
+    }
+    return java.util.Arrays.copyOf(out, n);
   }
 
   /** After the optimizer step: the key encoder's EMA update, then the batch's keys into the queue. */

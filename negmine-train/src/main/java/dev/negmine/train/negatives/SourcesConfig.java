@@ -24,6 +24,9 @@ import dev.negmine.core.pool.ExpiryPolicy;
  * @param poolTop candidates kept per anchor when the trainer mines a pool itself
  * @param poolTtlSeconds time-to-live of pools the trainer mines
  * @param dynamic the dynamic tree-index source's settings (set whenever the mix draws from it), or null
+ * @param detachExtras embed the random and offline items without gradients, in a separate pass
+ *     before the step (their terms then train the anchor and positive side only); false puts
+ *     them in the step's forward pass so gradients flow into them as well
  */
 public record SourcesConfig(
     String mixFrom,
@@ -40,7 +43,8 @@ public record SourcesConfig(
     long poolRefreshEvery,
     int poolTop,
     long poolTtlSeconds,
-    DynamicSource.Config dynamic) {
+    DynamicSource.Config dynamic,
+    boolean detachExtras) {
 
   public SourcesConfig {
     MixSpec.parse(mixFrom);
@@ -134,6 +138,7 @@ public record SourcesConfig(
     private int poolTop = 50;
     private long poolTtlSeconds = 48 * 3600;
     private DynamicSource.Config dynamic;
+    private boolean detachExtras = true;
 
     /** A constant mix, or the start of a ramp. */
     public Builder mix(String from) { mixFrom = from; return this; }
@@ -153,13 +158,16 @@ public record SourcesConfig(
     public Builder poolTtl(java.time.Duration d) { poolTtlSeconds = d.toSeconds(); return this; }
     /** The dynamic source's settings (default when the mix draws from it: {@link DynamicSource.Config#defaults}, triplet). */
     public Builder dynamic(DynamicSource.Config c) { dynamic = c; return this; }
+    /** True (the default): random and offline items are embedded without gradients. */
+    public Builder detachExtras(boolean v) { detachExtras = v; return this; }
 
     public SourcesConfig build() {
       int warm = queueWarmup >= 0 ? queueWarmup : Math.min(queueSize, Math.max(0, queueSize / 4));
       return new SourcesConfig(mixFrom, mixTo == null ? mixFrom : mixTo, rampFraction, slots, randomPerStep, queueSize,
           warm, momentum, pool, poolPerAnchor, poolExpiry, poolRefreshEvery, poolTop, poolTtlSeconds,
           dynamic != null || !usesDynamic(mixFrom, mixTo == null ? mixFrom : mixTo) ? dynamic
-              : DynamicSource.Config.defaults(0.05, false));
+              : DynamicSource.Config.defaults(0.05, false),
+          detachExtras);
     }
   }
 }

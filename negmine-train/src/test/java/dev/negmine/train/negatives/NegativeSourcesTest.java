@@ -179,6 +179,94 @@ class NegativeSourcesTest {
   }
 
   @Test
+  void aConstantPositiveTrainsTheAnchorOnly() {
+    try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+      NDArray rows = m.create(new float[] {1, 0}, new Shape(1, 2));
+      rows.setRequiresGradient(true);
+      // constants: a queue positive (0.6, 0.8) and a queue negative (0, 1)
+      NDArray constants = m.create(new float[] {0.6f, 0.8f, 0, 1}, new Shape(2, 2));
+      float value;
+      try (var gc = TorchRuntime.engine().newGradientCollector()) {
+        NDArray l = MixedTripletLoss.compute(rows, 1, constants, new int[] {0}, new int[] {2}, new int[] {1}, new int[] {0},
+            1.0, Reduction.ACTIVE_MEAN);
+        value = l.getFloat();
+        gc.backward(l);
+      }
+      double dap = Math.sqrt(0.16 + 0.64);
+      double dan = Math.sqrt(2);
+      assertEquals(dap - dan + 1.0, value, 1e-5);
+      float[] g = rows.getGradient().toFloatArray();
+      // d/da (|a - p| - |a - n|) = (a - p) / |a - p| - (a - n) / |a - n|
+      assertEquals(0.4 / dap - 1 / dan, g[0], 1e-4);
+      assertEquals(-0.8 / dap + 1 / dan, g[1], 1e-4);
+      assertFalse(constants.hasGradient());
+    }
+  }
+
+  @Test
+  void queueNegativesPairWithTheAnchorsQueuePositives() {
+    SourcesConfig sc = SourcesConfig.builder().mix("queue=1").slots(1).queue(2).queueWarmup(2).build();
+    NegativeSources s = sources(sc, InstantSource.system(), null);
+    try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+      // keys: one with the anchors' label 0 at distance 0.3 from them, one with label 1 at 0.4
+      double cp = 1 - 0.09 / 2;
+      double cn = 1 - 0.16 / 2;
+      float[] keys = {(float) cp, (float) Math.sqrt(1 - cp * cp), 0, 0, (float) cn, 0, (float) Math.sqrt(1 - cn * cn), 0};
+      s.queue().enqueue(FloatMatrix.of(2, D, keys), new long[] {0, 1}, new long[] {2000, 2001}, 0);
+      // the batch: rows 0 and 4 (both label 0) embedded at the same point
+      int[] rows = {0, 4};
+      NegativeSources.StepPlan plan = s.prepare(rows, 1);
+      FloatMatrix host = FloatMatrix.of(2, D, new float[] {1, 0, 0, 0, 1, 0, 0, 0});
+      NDArray all = m.create(host.data(), new Shape(2, D));
+      float loss = s.loss(plan, all, host, 0.2, Reduction.ACTIVE_MEAN).getFloat();
+      // against the queue positive: 0.3 - 0.4 + 0.2; against the batch positive it would be 0 - 0.4 + 0.2 < 0
+      assertEquals(0.1, loss, 1e-4);
+      @SuppressWarnings("unchecked")
+      Map<String, Map<String, Object>> per = (Map<String, Map<String, Object>>) s.lastStats().get("sources");
+      assertEquals(2L, per.get("queue").get("count"));
+    }
+  }
+
+  @Test
+  void detachedExtrasGiveTheSameLossAndBatchGradientsWithoutAForwardPass() {
+    SourcesConfig.Builder b = SourcesConfig.builder().mix("random=0.5,in-batch=0.5").slots(6).randomPerStep(12);
+    NegativeSources detached = sources(b.detachExtras(true).build(), InstantSource.system(), null);
+    NegativeSources full = sources(b.detachExtras(false).build(), InstantSource.system(), null);
+    try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+      for (long step : new long[] {0, 3, 17}) {
+        int[] rows = batch(16, step);
+        NegativeSources.StepPlan pd = detached.prepare(rows, step);
+        NegativeSources.StepPlan pf = full.prepare(rows, step);
+        assertArrayEquals(rows, pd.forwardRows(), "detached: only the batch goes through the forward pass");
+        assertEquals(16 + 12, pf.forwardRows().length);
+        float[][] grads = new float[2][];
+        float[] values = new float[2];
+        NegativeSources[] both = {detached, full};
+        NegativeSources.StepPlan[] plans = {pd, pf};
+        for (int k = 0; k < 2; k++) {
+          FloatMatrix host = Similarities.normalizeRows(features(1).gather(plans[k].forwardRows()));
+          NDArray all = m.create(host.data(), new Shape(host.rows(), D));
+          all.setRequiresGradient(true);
+          try (var gc = TorchRuntime.engine().newGradientCollector()) {
+            NDArray l = both[k].loss(plans[k], all, host, 1.5, Reduction.ACTIVE_MEAN);
+            values[k] = l.getFloat();
+            gc.backward(l);
+          }
+          grads[k] = all.getGradient().toFloatArray();
+        }
+        assertTrue(values[0] > 0, "step " + step + " has active terms");
+        assertEquals(values[1], values[0], 1e-6, "step " + step);
+        assertArrayEquals(java.util.Arrays.copyOf(grads[1], 16 * D), grads[0], 1e-6f, "batch gradients, step " + step);
+        double extraGrad = 0;
+        for (int i = 16 * D; i < grads[1].length; i++) {
+          extraGrad += Math.abs(grads[1][i]);
+        }
+        assertTrue(extraGrad > 0, "with full gradients the random items get some");
+      }
+    }
+  }
+
+  @Test
   void momentumEncoderIsAnExactCopyThenFollowsTheEmaByHand() {
     EncoderSpec spec = new EncoderSpec(EncoderSpec.Kind.MLP, 3, 0, new int[] {2}, 2);
     try (NDManager m = TorchRuntime.engine().newBaseManager()) {
@@ -313,8 +401,15 @@ class NegativeSourcesTest {
       for (Pair<String, Parameter> p : q.getParameters()) {
         w.add(p.getValue().getArray().toFloatArray());
       }
+      Thread trainingThread = Thread.currentThread();
       NegativeSources s = new NegativeSources(poolConfig(pool, "background"), spec, features(1), labels(), ids(), 7, 100,
-          clock, null, m, List.of(), x -> { throw new AssertionError("background refresh must not use the training encoder"); },
+          clock, null, m, List.of(), x -> {
+            // the training thread embeds its detached extra items; the background refresh must not
+            if (Thread.currentThread() != trainingThread) {
+              throw new AssertionError("background refresh must not use the training encoder");
+            }
+            return Similarities.normalizeRows(x);
+          },
           () -> w);
       int[] rows = batch(16, 5);
       s.prepare(rows, 0);
