@@ -58,7 +58,7 @@ public final class CompareCommand implements Callable<Integer> {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
             encoder, epochs, batch, 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0, null, null, null, null, null,
-            null, null, null, null, null, null, null));
+            null, null, null, null, null, null, null, null, null, null, null, null));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();

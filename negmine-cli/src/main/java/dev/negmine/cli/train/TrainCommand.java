@@ -43,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalData;
   @Option(names = "--eval-labels", description = "labels .npy for .npy evaluation features")
   Path evalLabels;
-  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify or moco (default ${DEFAULT-VALUE})")
+  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify, moco, simclr, facenet-aug, hierarchical, hier-tier or mochi (default ${DEFAULT-VALUE})")
   String recipe;
   @Option(names = "--encoder", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE}; cnn needs 28x28-style images)")
   String encoder;
@@ -105,6 +105,18 @@ public final class TrainCommand implements Callable<Integer> {
   String mixTo;
   @Option(names = "--slots", description = "negatives per anchor with a mix (default 10)")
   Integer slots;
+  @Option(names = "--augment", arity = "0..1", fallbackValue = "default",
+      description = "augmented image views: pad=4,flip=all,brightness=0.2,contrast=0.3 (flip: all, none or labels 0+2+4); supervised recipes train on one view per item, simclr on two")
+  String augment;
+  @Option(names = "--groups", description = "coarse group per label: 'fashion-mnist' (built in) or a file of 'LABEL GROUP' lines")
+  String groups;
+  @Option(names = "--stratify", description = "stratified batches: CLASSES[/FROM_GROUP] classes per batch, up to FROM_GROUP from one coarse group (e.g. 5/4)")
+  String stratify;
+  @Option(names = "--tier", arity = "0..1", fallbackValue = "true", description = "stratify the memory queue's negatives by coarse group (needs --queue or a queue recipe)")
+  Boolean tier;
+  @Option(names = "--synthetic", arity = "0..1", fallbackValue = "default",
+      description = "synthetic hard negatives (MoCHi): hardest=5,pairs=4,anchor=2,anchor-weight=0.5 (needs negative sources)")
+  String synthetic;
 
   @Override
   public Integer call() {
@@ -123,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
       opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipe.toLowerCase(Locale.ROOT),
           encoder.toLowerCase(Locale.ROOT), epochs, batch, mPerClass, miner, loss, reduction, margin, temperature, lr,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
-          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots);
+          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, augment, groups, stratify, tier, synthetic);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {
