@@ -19,7 +19,8 @@ public record CoarseGroups(Map<Long, String> groupOf) {
     if (groupOf == null || groupOf.isEmpty()) {
       throw new IllegalArgumentException("a group map needs at least one label");
     }
-    groupOf = Map.copyOf(new TreeMap<>(groupOf));
+    // sorted: the config JSON (compared on resume) must not depend on hash order
+    groupOf = java.util.Collections.unmodifiableMap(new TreeMap<>(groupOf));
   }
 
   /** The built-in Fashion-MNIST map. */
