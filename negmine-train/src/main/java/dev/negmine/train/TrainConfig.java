@@ -17,6 +17,7 @@ import dev.negmine.train.model.EncoderSpec;
  * @param mPerClass items per class in a batch (M-per-class sampling); 0 = plain shuffling
  * @param seed seed of initialisation, sampling and miners
  * @param sources negative sources beyond the batch (mix, queue, pool), or null for the batch miner alone
+ * @param more augmentation, stratified sampling, hierarchical tier, synthetic negatives (null = none)
  */
 public record TrainConfig(
     EncoderSpec encoder,
@@ -27,12 +28,19 @@ public record TrainConfig(
     double learningRate,
     int mPerClass,
     long seed,
-    dev.negmine.train.negatives.SourcesConfig sources) {
+    dev.negmine.train.negatives.SourcesConfig sources,
+    MoreNegatives more) {
+
+  /** A configuration without issue 9's strategies. */
+  public TrainConfig(EncoderSpec encoder, Curriculum curriculum, String loss, Reduction reduction, double temperature,
+      double learningRate, int mPerClass, long seed, dev.negmine.train.negatives.SourcesConfig sources) {
+    this(encoder, curriculum, loss, reduction, temperature, learningRate, mPerClass, seed, sources, null);
+  }
 
   /** A configuration without extra negative sources. */
   public TrainConfig(EncoderSpec encoder, Curriculum curriculum, String loss, Reduction reduction, double temperature,
       double learningRate, int mPerClass, long seed) {
-    this(encoder, curriculum, loss, reduction, temperature, learningRate, mPerClass, seed, null);
+    this(encoder, curriculum, loss, reduction, temperature, learningRate, mPerClass, seed, null, null);
   }
 
   public TrainConfig {
@@ -57,9 +65,23 @@ public record TrainConfig(
     if (sources != null && sources.dynamicInfoNce() && !loss.equals("infonce")) {
       throw new IllegalArgumentException("the dynamic source's InfoNCE setting needs the infonce loss, not " + loss);
     }
+    if (more != null) {
+      if (more.selfSupervised() && !loss.equals("infonce")) {
+        throw new IllegalArgumentException("self-supervised training (simclr) uses the infonce loss, not " + loss);
+      }
+      if (more.selfSupervised() && sources != null) {
+        throw new IllegalArgumentException("self-supervised training (simclr) takes its negatives from the batch's views, not from sources");
+      }
+      if ((more.tier() || more.synthetic() != null) && sources == null) {
+        throw new IllegalArgumentException("the hierarchical tier and synthetic negatives need negative sources (--mix / a mixing recipe)");
+      }
+      if (more.tier() && sources.queueSize() == 0) {
+        throw new IllegalArgumentException("the hierarchical tier stratifies the memory queue: it needs --queue N");
+      }
+    }
   }
 
   public TrainConfig withCurriculum(Curriculum c) {
-    return new TrainConfig(encoder, c, loss, reduction, temperature, learningRate, mPerClass, seed, sources);
+    return new TrainConfig(encoder, c, loss, reduction, temperature, learningRate, mPerClass, seed, sources, more);
   }
 }

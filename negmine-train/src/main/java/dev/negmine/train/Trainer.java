@@ -115,6 +115,8 @@ public final class Trainer implements AutoCloseable {
    * candidates every anchor saw (for checks and tests).
    */
   public record GlobalBatch(long[] ids, long[] labels, dev.negmine.core.mining.Triplets mined) {}
+  /** Augmented views (issue 9), or null. */
+  private final dev.negmine.train.augment.ImageAugmenter augmenter;
 
   /**
    * Where a trainer runs, for the negative sources: item ids (offline pools name items by them),
@@ -151,9 +153,21 @@ public final class Trainer implements AutoCloseable {
     this.preprocessing = preprocessing != null ? preprocessing : Preprocessing.fit(train.features());
     this.trainX = this.preprocessing.apply(train.features());
     this.miners = miners;
-    this.sampler = config.mPerClass() > 0
+    MoreNegatives more = config.more();
+    this.sampler = more != null && more.selfSupervised()
+        ? BatchSampler.shuffle(train.size(), config.seed()) // self-supervised: batches never read labels
+        : more != null && more.stratifyClasses() > 0
+        ? new dev.negmine.train.sampling.StratifiedSampler(train.labels(), more.groups(), more.stratifyClasses(),
+            more.stratifyFromGroup(), config.seed())
+        : config.mPerClass() > 0
         ? BatchSampler.mPerClass(train.labels(), config.mPerClass(), config.seed())
         : BatchSampler.shuffle(train.size(), config.seed());
+    if (more != null && more.augment() != null && !train.isImage()) {
+      throw new IllegalArgumentException("augmentation needs square single-channel images, but " + train.source()
+          + " holds " + train.features().cols() + "-dimensional features");
+    }
+    this.augmenter = more == null || more.augment() == null ? null
+        : dev.negmine.train.augment.ImageAugmenter.forData(more.augment(), train.features(), train.imageSide(), config.seed());
     for (Phase p : config.curriculum().phases()) {
       sampler.batchesPerEpoch(p.batchSize());
     }
@@ -177,6 +191,10 @@ public final class Trainer implements AutoCloseable {
     this.sources = config.sources() == null ? null : new NegativeSources(config.sources(), config.encoder(), trainX,
         train.labels(), env.ids(), config.seed(), totalSteps(), env.clock(), env.poolDir(), manager, params,
         x -> embedWith(block, manager, store, x, config.encoder().embeddingSize()), this::weights);
+    if (sources != null && more != null) {
+      sources.useTier(more.tier() ? new dev.negmine.train.negatives.HierarchicalTier(more.groups()) : null);
+      sources.useSynthetic(more.synthetic());
+    }
   }
 
   public TrainConfig config() {
@@ -229,6 +247,9 @@ public final class Trainer implements AutoCloseable {
     if (epochBatches == null) {
       epochBatches = sampler.epoch(epoch, phase.batchSize());
     }
+    if (config.more() != null && config.more().selfSupervised()) {
+      return selfSupervisedStep(phase);
+    }
     int[] rows = epochBatches[stepInEpoch];
     MinerConfig mc = MinerConfig.builder().margin(phase.margin()).seed(config.seed()).build();
     Miner miner = RandomTriplets.NAME.equals(phase.miner()) ? new RandomTriplets(mc) : miners.create(phase.miner(), mc);
@@ -243,6 +264,11 @@ public final class Trainer implements AutoCloseable {
       labels[i] = train.labels()[rows[i]];
     }
     FloatMatrix x = trainX.gather(plan == null ? rows : plan.forwardRows());
+    if (augmenter != null) {
+      // supervised runs: one augmented view replaces each batch item (extra source rows stay as they are)
+      FloatMatrix view = preprocessing.apply(augmenter.views(train.features().gather(rows), labels, step, 0));
+      System.arraycopy(view.data(), 0, x.data(), 0, view.data().length);
+    }
     BatchStats stats;
     try (NDScope scope = new NDScope()) {
       NDArray input = manager.create(x.data(), new Shape(x.rows(), x.cols()));
@@ -420,6 +446,62 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
+   * A SimCLR step: two augmented views of each batch item; row i and row B + i are the only
+   * positives of each other, every other view a negative (labels = item positions, never the data's
+   * labels); symmetric InfoNCE (NT-Xent). The monitor still measures view 0 against the data's
+   * labels, for the report only.
+   */
+  private BatchStats selfSupervisedStep(Phase phase) {
+    int[] rows = epochBatches[stepInEpoch];
+    int b = rows.length;
+    FloatMatrix raw = train.features().gather(rows);
+    FloatMatrix v0 = preprocessing.apply(augmenter.views(raw, null, step, 0));
+    FloatMatrix v1 = preprocessing.apply(augmenter.views(raw, null, step, 1));
+    float[] xd = new float[2 * v0.data().length];
+    System.arraycopy(v0.data(), 0, xd, 0, v0.data().length);
+    System.arraycopy(v1.data(), 0, xd, v0.data().length, v1.data().length);
+    long[] viewLabels = new long[2 * b];
+    int[] anchors = new int[b];
+    int[] positives = new int[b];
+    for (int i = 0; i < b; i++) {
+      viewLabels[i] = i;
+      viewLabels[b + i] = i;
+      anchors[i] = i;
+      positives[i] = b + i;
+    }
+    Triplets pairs = Triplets.of(anchors, positives, positives.clone());
+    long[] dataLabels = new long[b];
+    for (int i = 0; i < b; i++) {
+      dataLabels[i] = train.labels()[rows[i]];
+    }
+    MinerConfig mc = MinerConfig.builder().margin(phase.margin()).seed(config.seed()).build();
+    adam.learningRate(config.learningRate() * phase.lrScale());
+    BatchStats stats;
+    try (NDScope scope = new NDScope()) {
+      NDArray input = manager.create(xd, new Shape(2 * b, v0.cols()));
+      float lossValue;
+      try (GradientCollector gc = engine.newGradientCollector()) {
+        NDArray all = block.forward(store, new NDList(input), true).singletonOrThrow();
+        FloatMatrix host = FloatMatrix.of(2 * b, config.encoder().embeddingSize(), all.toFloatArray());
+        FloatMatrix emb = host.rowRange(0, b);
+        MiningBatch scores = MiningBatch.self(emb, dataLabels, null, mc);
+        long stepNow = step;
+        int epochNow = epoch;
+        pendingStats = monitorThread.submit(
+            () -> monitor.measure(stepNow, epochNow, "simclr", 0, phase.margin(), emb, scores, Triplets.empty()));
+        NDArray l = Losses.infoNce(config.temperature(), true).compute(all, viewLabels, pairs);
+        lossValue = l.getFloat();
+        gc.backward(l);
+      }
+      adam.step();
+      stats = awaitStats().withLoss(lossValue);
+      scope.suppressNotUsedWarning();
+    }
+    advance();
+    return stats;
+  }
+
+  /**
    * Makes this trainer one replica of a data-parallel job over {@code c} (call after any
    * {@link #restore}): checks that every rank has the same configuration and training data, then
    * overwrites the weights with rank 0's. Later steps shard each global batch (the configured
@@ -439,6 +521,9 @@ public final class Trainer implements AutoCloseable {
     if (gradShards < 1 || gradShards % c.worldSize() != 0) {
       throw new IllegalArgumentException("gradient shards (" + gradShards + ") must be a positive multiple of the "
           + c.worldSize() + " ranks");
+    }
+    if (augmenter != null) {
+      throw new IllegalArgumentException("augmented views (--augment, simclr) are not supported with --distributed yet");
     }
     if (sources != null && sources.config().usesPool()
         && sources.config().expiryPolicy() == dev.negmine.core.pool.ExpiryPolicy.BACKGROUND) {

@@ -39,6 +39,8 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "" + TrainCommand.DEFAULT_EPOCHS) int epochs;
   @Option(names = "--batch", defaultValue = "160") int batch;
   @Option(names = "--lr", defaultValue = "0.003") double lr;
+  @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature of infonce / simclr recipes (default ${DEFAULT-VALUE})")
+  double temperature;
   @Option(names = "--out", description = "comparison directory (default runs/compare-TIMESTAMP)") Path out;
 
   @Override
@@ -61,8 +63,9 @@ public final class CompareCommand implements Callable<Integer> {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
             task != null && encoder.equals("cnn") ? "adapter" : encoder, epochs, batch,
-            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, 0.05, lr, 64, s, 0.05, 0, null, null, null, null, null,
-            null, null, null, null, null, null, null, task, textEncoder, null, null, null, null));
+            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature, lr, 64, s, 0.05, 0, null, null, null, null, null,
+            null, null, null, null, null, null, null, task, textEncoder, null, null, null, null,
+            null, null, null, null, null));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();

@@ -43,7 +43,7 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalData;
   @Option(names = "--eval-labels", description = "labels .npy for .npy evaluation features")
   Path evalLabels;
-  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify or moco (default ${DEFAULT-VALUE})")
+  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify, moco, simclr, facenet-aug, hierarchical, hier-tier or mochi (default ${DEFAULT-VALUE})")
   String recipe;
   @Option(names = "--encoder", defaultValue = "cnn", description = "mlp, cnn or adapter (default ${DEFAULT-VALUE}; cnn needs 28x28-style images; text data: adapter)")
   String encoder;
@@ -130,6 +130,18 @@ public final class TrainCommand implements Callable<Integer> {
   private dev.negmine.train.distributed.Collective collective;
   @Option(names = "--extra-gradients", description = "random and offline negatives: none (default: embedded without gradients before the step) or full (in the step's forward pass, with gradients)")
   String extraGradients;
+  @Option(names = "--augment", arity = "0..1", fallbackValue = "default",
+      description = "augmented image views: pad=4,flip=all,brightness=0.2,contrast=0.3 (flip: all, none or labels 0+2+4); supervised recipes train on one view per item, simclr on two")
+  String augment;
+  @Option(names = "--groups", description = "coarse group per label: 'fashion-mnist' (built in) or a file of 'LABEL GROUP' lines")
+  String groups;
+  @Option(names = "--stratify", description = "stratified batches: CLASSES[/FROM_GROUP] classes per batch, up to FROM_GROUP from one coarse group (e.g. 5/4)")
+  String stratify;
+  @Option(names = "--tier", arity = "0..1", fallbackValue = "true", description = "stratify the memory queue's negatives by coarse group (needs --queue or a queue recipe)")
+  Boolean tier;
+  @Option(names = "--synthetic", arity = "0..1", fallbackValue = "default",
+      description = "synthetic hard negatives (MoCHi): hardest=5,pairs=4,anchor=2,anchor-weight=0.5 (needs negative sources)")
+  String synthetic;
 
   @Override
   public Integer call() {
@@ -191,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
           mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin, temperature, lr,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
           poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines, negatives, dynamicLandmarks,
-          extraGradients);
+          extraGradients, augment, groups, stratify, tier, synthetic);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {

@@ -54,7 +54,13 @@ record TrainOptions(
     Integer maxBadLines,
     String negatives,
     Integer dynamicLandmarks,
-    String extraGradients) {
+    String extraGradients,
+
+    String augment,
+    String groups,
+    String stratify,
+    Boolean tier,
+    String synthetic) {
 
   static final String FILE = "cli.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -76,7 +82,44 @@ record TrainOptions(
     };
     String l = resolvedLoss();
     return new TrainConfig(spec, Recipes.curriculum(recipe, epochs, batch, margin, miner), l,
-        Reduction.parse(reduction), temperature, learningRate, mPerClass, seed, sources(train.size()));
+        Reduction.parse(reduction), temperature, learningRate, mPerClass, seed, sources(train.size()), more());
+  }
+
+  /** Issue 9's strategies: the recipe's, with --augment, --groups, --stratify, --tier, --synthetic applied. */
+  dev.negmine.train.MoreNegatives more() {
+    var r = Recipes.more(recipe);
+    if (r == null && augment == null && groups == null && stratify == null && tier == null && synthetic == null) {
+      return null;
+    }
+    if (r == null) {
+      r = dev.negmine.train.MoreNegatives.none();
+    }
+    var aug = augment != null ? dev.negmine.train.augment.AugmentConfig.parse(augment) : r.augment();
+    dev.negmine.train.sampling.CoarseGroups g = r.groups();
+    if (groups != null) {
+      try {
+        g = dev.negmine.train.sampling.CoarseGroups.load(groups);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--groups: cannot read " + groups + ": " + e.getMessage());
+      }
+    } else if (g == null && (stratify != null || Boolean.TRUE.equals(tier))) {
+      g = dev.negmine.train.sampling.CoarseGroups.fashionMnist();
+    }
+    int sc = r.stratifyClasses();
+    int sg = r.stratifyFromGroup();
+    if (stratify != null) {
+      String[] kv = stratify.split("/");
+      try {
+        sc = Integer.parseInt(kv[0].trim());
+        sg = kv.length > 1 ? Integer.parseInt(kv[1].trim()) : sc;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--stratify: expected CLASSES[/FROM_GROUP], e.g. 5/4, got '" + stratify + "'");
+      }
+    }
+    var syn = synthetic != null ? dev.negmine.train.negatives.SyntheticNegatives.parse(synthetic) : r.synthetic();
+    boolean t = tier != null ? tier : r.tier();
+    var m = new dev.negmine.train.MoreNegatives(aug, r.selfSupervised(), g, sc, sg, t, syn);
+    return m.any() || m.selfSupervised() ? m : null;
   }
 
   /** The loss: --loss, else infonce with --negatives dynamic, else the recipe's. */

@@ -26,7 +26,7 @@ import java.util.Locale;
  */
 public final class Recipes {
   public static final List<String> NAMES = List.of("facenet", "facenet-bh", "semi-hard", "batch-hard", "all-triplets", "random",
-      "infonce", "pinterest", "spotify", "moco");
+      "infonce", "pinterest", "spotify", "moco", "simclr", "facenet-aug", "hierarchical", "hier-tier", "mochi");
 
   private Recipes() {}
 
@@ -34,7 +34,9 @@ public final class Recipes {
   public static Curriculum curriculum(String recipe, int epochs, int batch, double margin, String minerOverride) {
     String r = recipe.toLowerCase(Locale.ROOT);
     List<Phase> phases = switch (r) {
-      case "facenet", "pinterest", "spotify", "moco" -> facenet(epochs, batch, margin, false);
+      case "facenet", "pinterest", "spotify", "moco", "facenet-aug", "hierarchical", "hier-tier", "mochi" ->
+          facenet(epochs, batch, margin, false);
+      case "simclr" -> List.of(new Phase(0, "batch-hard", margin, batch, 1));
       case "facenet-bh" -> facenet(epochs, batch, margin, true);
       case "semi-hard", "semihard" -> List.of(new Phase(0, "semihard-band", margin, batch, 1));
       case "batch-hard" -> List.of(new Phase(0, "batch-hard", margin, batch, 1));
@@ -82,7 +84,7 @@ public final class Recipes {
       case "pinterest" -> b.mix("random=0.3,in-batch=0.5,offline=0.2").mixTo("random=0.3,in-batch=0.3,offline=0.4")
           .rampFraction(0.5).slots(10).poolPerAnchor(2).poolRefreshEvery(stepsPerEpoch);
       case "spotify" -> b.mix("in-batch=0.8,offline=0.2").slots(10).poolPerAnchor(2).poolRefreshEvery(stepsPerEpoch);
-      case "moco" -> {
+      case "moco", "hierarchical", "hier-tier", "mochi" -> {
         int q = Math.min(65536, Integer.highestOneBit(Math.max(2, trainItems / 2)));
         yield b.mix("in-batch=0.5,queue=0.5").slots(10).queue(q).queueWarmup(q);
       }
@@ -92,7 +94,33 @@ public final class Recipes {
 
   /** The loss a recipe trains with when none is given. */
   public static String defaultLoss(String recipe) {
-    return recipe.equalsIgnoreCase("infonce") ? "infonce" : "triplet";
+    return recipe.equalsIgnoreCase("infonce") || recipe.equalsIgnoreCase("simclr") ? "infonce" : "triplet";
+  }
+
+  /**
+   * Issue 9's strategies of a recipe (null for the others). Each is one strategy added to a base
+   * recipe, so {@code compare} measures it against that base:
+   * <ul>
+   *   <li>{@code simclr}: self-supervised, two augmented views per item, NT-Xent (no labels).
+   *   <li>{@code facenet-aug}: facenet on augmented views (a regulariser).
+   *   <li>{@code hierarchical}: moco with stratified batches (5 classes per batch, up to 4 from one
+   *       coarse group) and the queue tier stratified by group (Fashion-MNIST groups built in).
+   *   <li>{@code hier-tier}: moco with the group-stratified queue tier only.
+   *   <li>{@code mochi}: moco plus synthetic hard negatives (5 hardest, 4 pair mixes, 2 anchor mixes).
+   * </ul>
+   */
+  public static dev.negmine.train.MoreNegatives more(String recipe) {
+    var fm = dev.negmine.train.sampling.CoarseGroups.fashionMnist();
+    var aug = dev.negmine.train.augment.AugmentConfig.defaults();
+    return switch (recipe.toLowerCase(Locale.ROOT)) {
+      case "simclr" -> new dev.negmine.train.MoreNegatives(aug, true, null, 0, 0, false, null);
+      case "facenet-aug" -> new dev.negmine.train.MoreNegatives(aug, false, null, 0, 0, false, null);
+      case "hierarchical" -> new dev.negmine.train.MoreNegatives(null, false, fm, 5, 4, true, null);
+      case "hier-tier" -> new dev.negmine.train.MoreNegatives(null, false, fm, 0, 0, true, null);
+      case "mochi" -> new dev.negmine.train.MoreNegatives(null, false, null, 0, 0, false,
+          dev.negmine.train.negatives.SyntheticNegatives.defaults());
+      default -> null;
+    };
   }
 
   private static List<Phase> facenet(int epochs, int batch, double margin, boolean batchHardFinish) {

@@ -84,6 +84,13 @@ public final class NegativeSources implements AutoCloseable {
   private final NDManager manager;
   private final UnaryOperator<FloatMatrix> embedCurrent;
   private Map<String, Object> lastStats = Map.of();
+  /** Issue 9 hooks (null = off): the queue's group-stratified tier, synthetic hard negatives. */
+  private HierarchicalTier tier;
+  private SyntheticNegatives synthetic;
+  private static final long STREAM_SYNTHETIC = 13;
+  /** The last step's loss terms (tests): rows below allRows are embedded, then queue rows, then synthetic ones. */
+  record Terms(int[] negAnchor, int[] negRow, int[] termPos, int[] termNeg, int allRows, int queueRows, int syntheticRows) {}
+  Terms lastTerms;
 
   /** What a step decided before its forward pass. */
   public static final class StepPlan {
@@ -167,6 +174,16 @@ public final class NegativeSources implements AutoCloseable {
 
   public SourcesConfig config() {
     return sc;
+  }
+
+  /** Stratifies the queue's candidates by coarse group (see {@link HierarchicalTier}); null = off. */
+  public void useTier(HierarchicalTier t) {
+    this.tier = t;
+  }
+
+  /** Adds synthetic hard negatives per anchor (see {@link SyntheticNegatives}); null = off. */
+  public void useSynthetic(SyntheticNegatives s) {
+    this.synthetic = s;
   }
 
   public MemoryQueue queue() {
@@ -294,7 +311,19 @@ public final class NegativeSources implements AutoCloseable {
     IntList termPos = new IntList();
     IntList termNeg = new IntList();
     SourceStats stats = new SourceStats(margin);
+    SourceStats synthStats = new SourceStats(margin);
+    SplittableRandom synthRnd = synthetic == null ? null : new SplittableRandom(Seeds.derive(seed, STREAM_SYNTHETIC, plan.step));
+    List<float[]> synthRows = new ArrayList<>();
+    IntList synthAnchor = new IntList();
+    IntList synthTermPos = new IntList();
+    IntList synthTermNeg = new IntList();
+    // rows with a host embedding in x (batch, then extras from the forward pass or detached);
+    // the constants hold the detached extras, then the queue rows, then the synthetic ones
+    int allRows = b + extra;
+    double realLoss = 0;
+    double synthLoss = 0;
     for (int a = 0; a < b; a++) {
+      int firstNeg = negAnchor.size();
       int np = 0;
       float dMin = Float.MAX_VALUE;
       float dMax = -1;
@@ -382,7 +411,8 @@ public final class NegativeSources implements AutoCloseable {
               float bandLo = qlo;
               float bandHi = (float) (qhi + margin);
               queueDraw = new Draw(view.size(), j -> view.labels()[j] != batchLabels[qa] && view.ids()[j] != aid,
-                  j -> queueDist.get(qa, j) > bandLo && queueDist.get(qa, j) < bandHi);
+                  j -> queueDist.get(qa, j) > bandLo && queueDist.get(qa, j) < bandHi
+                      && (tier == null || tier.prefer(batchLabels[qa], view.labels()[j])));
             }
             int q = queueDraw.take(rnd);
             if (q < 0) {
@@ -431,13 +461,62 @@ public final class NegativeSources implements AutoCloseable {
           }
         }
         stats.record(src, 1 - dn * dn / 2, bestPosSim, lossSum);
+        realLoss += lossSum;
+      }
+      if (synthetic != null && negAnchor.size() > firstNeg) {
+        // host copies of the anchor and its real negatives: the mixes are constants
+        List<float[]> negs = new ArrayList<>();
+        int[] nr = negRow.toArray();
+        float[] nd = new float[negAnchor.size() - firstNeg];
+        float[] av = java.util.Arrays.copyOfRange(x, a * d, a * d + d);
+        for (int k = firstNeg; k < negAnchor.size(); k++) {
+          float[] v = nr[k] < allRows ? java.util.Arrays.copyOfRange(x, nr[k] * d, nr[k] * d + d)
+              : java.util.Arrays.copyOfRange(view.embeddings().data(), view.embeddings().offset(queueRows.get(nr[k] - allRows)),
+                  view.embeddings().offset(queueRows.get(nr[k] - allRows)) + d);
+          negs.add(v);
+          nd[k - firstNeg] = l2(av, 0, v, 0, d);
+        }
+        for (float[] v : synthetic.mix(av, negs, nd, synthRnd)) {
+          int si = synthRows.size();
+          synthRows.add(v);
+          synthAnchor.add(a);
+          float dn = l2(av, 0, v, 0, d);
+          float lossSum = 0;
+          for (int k = 0; k < np; k++) {
+            float dp = dist[a * b + pos[k]];
+            if (dn > dp) {
+              synthTermPos.add(pos[k]);
+              synthTermNeg.add(si);
+              lossSum += (float) Math.max(0, dp - dn + margin);
+            }
+          }
+          synthStats.record(NegativeSource.IN_BATCH, 1 - dn * dn / 2, bestPosSim, lossSum);
+          synthLoss += lossSum;
+        }
+      }
+    }
+    if (!synthRows.isEmpty()) {
+      // synthetic negatives go after the queue rows among the constants; only ever as negatives
+      int base = negAnchor.size();
+      int rowBase = allRows + queueRows.size();
+      int[] sa = synthAnchor.toArray();
+      for (int k = 0; k < sa.length; k++) {
+        negAnchor.add(sa[k]);
+        negRow.add(rowBase + k);
+      }
+      int[] tp = synthTermPos.toArray();
+      int[] tn = synthTermNeg.toArray();
+      for (int k = 0; k < tp.length; k++) {
+        termPos.add(tp[k]);
+        termNeg.add(base + tn[k]);
       }
     }
     // constants: the detached extra rows (if any), then the queue rows picked
     NDArray constants = null;
     int detached = plan.extraEmb != null ? extra : 0;
-    if (detached + queueRows.size() > 0) {
-      float[] c = new float[(detached + queueRows.size()) * d];
+    int rowsC = detached + queueRows.size() + synthRows.size();
+    if (rowsC > 0) {
+      float[] c = new float[rowsC * d];
       if (detached > 0) {
         System.arraycopy(plan.extraEmb.data(), 0, c, 0, detached * d);
       }
@@ -445,11 +524,19 @@ public final class NegativeSources implements AutoCloseable {
       for (int i = 0; i < queueRows.size(); i++) {
         System.arraycopy(qe.data(), qe.offset(queueRows.get(i)), c, (detached + i) * d, d);
       }
-      constants = (manager != null ? manager : all.getManager()).create(c, new Shape(detached + queueRows.size(), d));
+      for (int i = 0; i < synthRows.size(); i++) {
+        System.arraycopy(synthRows.get(i), 0, c, (detached + queueRows.size() + i) * d, d);
+      }
+      constants = (manager != null ? manager : all.getManager()).create(c, new Shape(rowsC, d));
     }
-    NDArray l = MixedTripletLoss.compute(all, b, constants, negAnchor.toArray(), negRow.toArray(), termPos.toArray(),
-        termNeg.toArray(), margin, reduction);
+    lastTerms = new Terms(negAnchor.toArray(), negRow.toArray(), termPos.toArray(), termNeg.toArray(), allRows,
+        queueRows.size(), synthRows.size());
+    NDArray l = MixedTripletLoss.compute(all, b, constants, lastTerms.negAnchor, lastTerms.negRow, lastTerms.termPos,
+        lastTerms.termNeg, margin, reduction);
     lastStats = summary(stats, plan.mix, plan.step);
+    if (synthetic != null) {
+      addSynthetic(lastStats, synthStats, realLoss, synthLoss);
+    }
     return l;
   }
 
@@ -535,6 +622,21 @@ public final class NegativeSources implements AutoCloseable {
       out.put("queue_warm", queue.isWarm());
     }
     return out;
+  }
+
+  /** The synthetic negatives' figures as one more entry of the step's {@code sources}. */
+  @SuppressWarnings("unchecked")
+  private static void addSynthetic(Map<String, Object> out, SourceStats synthStats, double realLoss, double synthLoss) {
+    Map<String, Object> per = (Map<String, Object>) out.get("sources");
+    SourceStats.Summary s = synthStats.summary().get(NegativeSource.IN_BATCH);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", s == null ? 0 : s.count());
+    m.put("planned", 0);
+    m.put("mean_similarity", s == null ? Double.NaN : s.meanSimilarity());
+    m.put("active_fraction", s == null ? 0.0 : s.activeFraction());
+    m.put("loss_share", realLoss + synthLoss == 0 ? Double.NaN : synthLoss / (realLoss + synthLoss));
+    m.put("suspected_false_negatives", s == null ? 0 : s.suspectedFalseNegatives());
+    per.put("synthetic", m);
   }
 
   /**
