@@ -3,7 +3,6 @@ package dev.negmine.cli;
 import dev.negmine.core.io.Json;
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
-import dev.negmine.core.linalg.Similarities;
 import dev.negmine.core.pool.CandidatePool;
 import dev.negmine.core.pool.PoolFiles;
 import dev.negmine.core.pool.PoolManifest;
@@ -28,8 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code negmine mine}: offline hard-negative mining over a whole corpus into a TTL'd candidate pool. */
@@ -59,51 +58,12 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--max-bad-lines", description = "Malformed lines of text --data skipped before failing (default 0).")
   Integer maxBadLines;
 
-  @Option(names = "--top", defaultValue = "200", description = "Candidates kept per anchor (default ${DEFAULT-VALUE}).")
-  int top;
+  @Mixin
+  PoolMiningOptions mining;
 
   @Option(names = "--index", defaultValue = "exact",
       description = "exact or hnsw (default ${DEFAULT-VALUE}: on 2 cores the SIMD scan beats HNSW at top-200 up to ~100k rows, build included).")
   String index;
-
-  @Option(names = "--distance", defaultValue = "cosine", description = "cosine, dot, l2 or squared-l2 (default ${DEFAULT-VALUE}).")
-  String distance;
-
-  @Option(names = "--hnsw-m", defaultValue = "32", description = "HNSW M (default ${DEFAULT-VALUE}).")
-  int m;
-
-  @Option(names = "--ef-construction", defaultValue = "200", description = "HNSW build beam (default ${DEFAULT-VALUE}).")
-  int efConstruction;
-
-  @Option(names = "--ef", defaultValue = "256", description = "HNSW search beam (default ${DEFAULT-VALUE}).")
-  int ef;
-
-  @Option(names = "--exclude", split = ",", defaultValue = "same-label,same-id",
-      description = "Exclusions: same-label, same-id, or none (default ${DEFAULT-VALUE}).")
-  List<String> exclude;
-
-  @Option(names = "--max-score", description = "Drop candidates whose similarity exceeds this.")
-  Double maxScore;
-
-  @ArgGroup(exclusive = true)
-  Margin margin;
-
-  static final class Margin {
-    @Option(names = "--margin-absolute", description = "Keep a candidate only if its score < positive score - M.")
-    Double absolute;
-
-    @Option(names = "--margin-relative", description = "Keep a candidate only if its score < positive score * (1 - M).")
-    Double relative;
-  }
-
-  @Option(names = "--ttl", defaultValue = "48h", description = "Time to live, e.g. 48h, 90m, 2d (default ${DEFAULT-VALUE}).")
-  String ttl;
-
-  @Option(names = "--recall-sample", defaultValue = "1000", description = "Anchors on which HNSW recall is measured (default ${DEFAULT-VALUE}).")
-  int recallSample;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--out", required = true, description = "Pool directory to write.")
   Path out;
@@ -156,34 +116,14 @@ final class MineCommand implements Callable<Integer> {
     if (idArr != null && idArr.length != e.rows()) {
       throw new UserInputException(ids + ": " + idArr.length + " ids for " + e.rows() + " embeddings");
     }
-    Distance d = Distance.parse(distance);
+    Distance d = mining.distance();
     if (d == Distance.COSINE) {
       CliIo.requireNonZeroRows(e, embeddings != null ? embeddings : data, "cosine needs non-zero vectors");
     }
-    boolean sameLabel = false;
-    boolean sameId = false;
-    for (String x : exclude) {
-      switch (x) {
-        case "same-label" -> sameLabel = true;
-        case "same-id" -> sameId = true;
-        case "none" -> { }
-        default -> throw new UserInputException("--exclude: unknown '" + x + "' (expected same-label, same-id or none)");
-      }
-    }
-    double marginValue = margin == null ? Double.NaN : margin.absolute != null ? margin.absolute : margin.relative;
-    boolean relative = margin != null && margin.relative != null;
-    NegativeFilters filters;
-    HnswParams params;
-    try {
-      filters = new NegativeFilters(sameLabel, sameId, maxScore == null ? Double.NaN : maxScore, marginValue, relative);
-      params = new HnswParams(m, efConstruction, ef, seed, Runtime.getRuntime().availableProcessors());
-    } catch (IllegalArgumentException ex) {
-      throw new UserInputException(ex.getMessage());
-    }
-    if (top < 1) {
-      throw new UserInputException("--top must be >= 1, got " + top);
-    }
-    Duration ttlDuration = parseDuration(ttl);
+    NegativeFilters filters = mining.filters();
+    HnswParams params = mining.hnsw(Runtime.getRuntime().availableProcessors());
+    int top = mining.top();
+    Duration ttlDuration = mining.ttl();
     Map<String, Object> source = new LinkedHashMap<>();
     source.put("embeddings", embeddings != null ? embeddings.toString() : "encoded from " + data + " by " + model);
     source.put("embeddings_sha256", embeddings != null ? sha256(embeddings) : "none");
@@ -191,11 +131,7 @@ final class MineCommand implements Callable<Integer> {
     source.put("ids_sha256", ids == null ? "none" : sha256(ids));
     source.put("model", model == null ? "none" : model.toString());
     source.put("checkpoint_sha256", vectorsFile != null && Files.isRegularFile(vectorsFile) ? sha256(vectorsFile) : "none");
-    source.put("git_revision", Provenance.gitRevision());
-    source.put("negmine_version", "0.1.0");
-    source.put("vector_backend", Similarities.backend());
-    source.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-    source.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    PoolMiningOptions.putProvenance(source);
     if (!json) {
       System.err.printf(Locale.ROOT, "negmine mine: building %s index over %d x %d...%n", index, e.rows(), e.cols());
     }
@@ -206,8 +142,8 @@ final class MineCommand implements Callable<Integer> {
     }
     CandidatePool pool;
     try {
-      pool = OfflineMiner.builder().top(top).filters(filters).ttl(ttlDuration).recallSample(recallSample)
-          .seed(seed).source(source).build().mine(vi, l);
+      pool = OfflineMiner.builder().top(top).filters(filters).ttl(ttlDuration).recallSample(mining.recallSample)
+          .seed(mining.seed).source(source).build().mine(vi, l);
     } catch (IllegalArgumentException ex) {
       throw new UserInputException(ex.getMessage());
     }
@@ -230,33 +166,6 @@ final class MineCommand implements Callable<Integer> {
           written.counts().get("anchors"), written.counts().get("candidates"), written.recall(), written.expiresAt());
     }
     return 0;
-  }
-
-  /** {@code 48h}, {@code 90m}, {@code 2d}, {@code 30s} or an ISO-8601 duration ({@code PT48H}). */
-  static Duration parseDuration(String s) {
-    String t = s.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("p")) {
-        return positive(Duration.parse(s.trim().toUpperCase(Locale.ROOT)), s);
-      }
-      long v = Long.parseLong(t.substring(0, t.length() - 1));
-      return positive(switch (t.charAt(t.length() - 1)) {
-        case 'd' -> Duration.ofDays(v);
-        case 'h' -> Duration.ofHours(v);
-        case 'm' -> Duration.ofMinutes(v);
-        case 's' -> Duration.ofSeconds(v);
-        default -> throw new NumberFormatException();
-      }, s);
-    } catch (RuntimeException e) {
-      throw new UserInputException("--ttl: cannot read '" + s + "' (use e.g. 48h, 90m, 2d or PT48H)");
-    }
-  }
-
-  private static Duration positive(Duration d, String s) {
-    if (d.isNegative() || d.isZero()) {
-      throw new UserInputException("--ttl must be positive, got " + s);
-    }
-    return d;
   }
 
   static String sha256(Path file) throws IOException {

@@ -1,10 +1,6 @@
 package dev.negmine.cli;
 
 import dev.negmine.core.io.Json;
-import dev.negmine.core.linalg.Distance;
-import dev.negmine.core.linalg.Similarities;
-import dev.negmine.index.HnswParams;
-import dev.negmine.index.NegativeFilters;
 import dev.negmine.index.SyntheticCorpus;
 import dev.negmine.spark.MineInput;
 import dev.negmine.spark.SparkMineConfig;
@@ -23,8 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -77,42 +73,11 @@ final class SparkMineCommand implements Callable<Integer> {
   @Option(names = "--spread", defaultValue = "0.06", description = "Noise of --synthetic per coordinate (default ${DEFAULT-VALUE}).")
   double spread;
 
-  @Option(names = "--top", defaultValue = "200", description = "Candidates kept per anchor (default ${DEFAULT-VALUE}).")
-  int top;
+  @Mixin
+  PoolMiningOptions mining;
 
   @Option(names = "--index", defaultValue = "exact", description = "exact or hnsw, one index per shard (default ${DEFAULT-VALUE}).")
   String index;
-
-  @Option(names = "--distance", defaultValue = "cosine", description = "cosine, dot, l2 or squared-l2 (default ${DEFAULT-VALUE}).")
-  String distance;
-
-  @Option(names = "--hnsw-m", defaultValue = "32", description = "HNSW M (default ${DEFAULT-VALUE}).")
-  int m;
-
-  @Option(names = "--ef-construction", defaultValue = "200", description = "HNSW build beam (default ${DEFAULT-VALUE}).")
-  int efConstruction;
-
-  @Option(names = "--ef", defaultValue = "256", description = "HNSW search beam (default ${DEFAULT-VALUE}).")
-  int ef;
-
-  @Option(names = "--exclude", split = ",", defaultValue = "same-label,same-id",
-      description = "Exclusions: same-label, same-id, or none (default ${DEFAULT-VALUE}).")
-  List<String> exclude;
-
-  @Option(names = "--max-score", description = "Drop candidates whose similarity exceeds this.")
-  Double maxScore;
-
-  @ArgGroup(exclusive = true)
-  MineCommand.Margin margin;
-
-  @Option(names = "--ttl", defaultValue = "48h", description = "Time to live, e.g. 48h, 90m, 2d (default ${DEFAULT-VALUE}).")
-  String ttl;
-
-  @Option(names = "--recall-sample", defaultValue = "1000", description = "Anchors on which HNSW recall is measured (default ${DEFAULT-VALUE}).")
-  int recallSample;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--shards", defaultValue = "2", description = "Corpus shards, one index each (default ${DEFAULT-VALUE}).")
   int shards;
@@ -146,34 +111,17 @@ final class SparkMineCommand implements Callable<Integer> {
     }
     Map<String, Object> source = new LinkedHashMap<>();
     MineInput input = input(source);
-    Distance d = Distance.parse(distance);
-    boolean sameLabel = false;
-    boolean sameId = false;
-    for (String x : exclude) {
-      switch (x) {
-        case "same-label" -> sameLabel = true;
-        case "same-id" -> sameId = true;
-        case "none" -> { }
-        default -> throw new UserInputException("--exclude: unknown '" + x + "' (expected same-label, same-id or none)");
-      }
-    }
-    double marginValue = margin == null ? Double.NaN : margin.absolute != null ? margin.absolute : margin.relative;
-    boolean relative = margin != null && margin.relative != null;
-    source.put("git_revision", Provenance.gitRevision());
-    source.put("negmine_version", "0.1.0");
-    source.put("vector_backend", Similarities.backend());
-    source.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
-    source.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    PoolMiningOptions.putProvenance(source);
     SparkMineConfig cfg = SparkMineConfig.builder(input, out)
         .model(model)
         .index(index)
-        .distance(d)
-        .hnsw(new HnswParams(m, efConstruction, ef, seed, 1))
-        .top(top)
-        .filters(new NegativeFilters(sameLabel, sameId, maxScore == null ? Double.NaN : maxScore, marginValue, relative))
-        .ttl(MineCommand.parseDuration(ttl))
-        .recallSample(recallSample)
-        .seed(seed)
+        .distance(mining.distance())
+        .hnsw(mining.hnsw(1))
+        .top(mining.top())
+        .filters(mining.filters())
+        .ttl(mining.ttl())
+        .recallSample(mining.recallSample)
+        .seed(mining.seed)
         .shards(shards)
         .blockRows(blockRows)
         .maxBadRows(maxBadRows)
@@ -242,8 +190,8 @@ final class SparkMineCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         throw new UserInputException("--synthetic: expected ROWSxDIM such as 1000000x64, got '" + synthetic + "'");
       }
-      SyntheticCorpus c = SyntheticCorpus.clustered(rows, cols, clusters, spread, seed);
-      source.put("embeddings", "synthetic " + rows + "x" + cols + ", " + clusters + " clusters, spread " + spread + ", seed " + seed);
+      SyntheticCorpus c = SyntheticCorpus.clustered(rows, cols, clusters, spread, mining.seed);
+      source.put("embeddings", "synthetic " + rows + "x" + cols + ", " + clusters + " clusters, spread " + spread + ", seed " + mining.seed);
       return new MineInput.InMemory(c.vectors(), c.labels(), null, "synthetic corpus");
     }
     if (data != null) {
