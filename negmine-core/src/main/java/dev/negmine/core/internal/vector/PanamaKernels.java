@@ -290,34 +290,35 @@ final class PanamaKernels implements VectorKernels {
 
   /**
    * Folds the rows of one L-lane half of a scratch tile (columns j..j+L) into the state. Most key
-   * rows share neither label nor id with any anchor and beat no anchor's nearest negative: for
-   * them one comparison (before any square root: L2 compares squared distances first) and one
-   * test per half suffice; the exact rules run only for lanes that may change.
+   * rows share neither label nor id with an anchor of these lanes and beat no anchor's nearest
+   * negative, so a first pass scores all rows of the tile without a branch (L2 compares squared
+   * distances, before any root) and returns when no lane can change; otherwise the rows are folded
+   * in order, the exact rules running only for rows whose lanes may change.
    */
   private static void foldTile(HardestArgs a, float[] scratch, int i0, int ni, int j) {
     int h = j % NR == 0 ? 0 : L;
-    Finish finish = a.finish;
-    boolean l2 = finish == Finish.L2;
-    FloatVector cf = finish == Finish.RAW ? null : FloatVector.fromArray(S, a.anchorFactor, j);
+    boolean l2 = a.finish == Finish.L2;
+    FloatVector cf = a.finish == Finish.RAW ? null : FloatVector.fromArray(S, a.anchorFactor, j);
     float[] nearArr = l2 ? a.nearSquared : a.near;
     FloatVector near = FloatVector.fromArray(S, nearArr, j);
-    VectorMask<Float> none = IntVector.fromArray(IS, a.nearIndex, j).lt(0).cast(S);
-    boolean similarity = a.sign < 0;
+    IntVector cc = IntVector.fromArray(IS, a.anchorClass, j);
+    IntVector ci = IntVector.fromArray(IS, a.anchorId, j);
+    VectorMask<Float> change = IntVector.fromArray(IS, a.nearIndex, j).lt(0).cast(S);
+    VectorMask<Integer> shared = IS.maskAll(false);
     for (int r = 0; r < ni; r++) {
       int row = i0 + r;
-      FloatVector s = FloatVector.fromArray(S, scratch, r * NR + h);
-      // x: the score (squared distance for L2) in distance orientation
-      FloatVector x = switch (finish) {
-        case RAW -> s;
-        case SCALED -> s.mul(cf.mul(a.keyFactor[row]));
-        case SQUARED_L2, L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(a.keyFactor[row])).max(0f);
-      };
-      if (similarity) {
-        x = x.neg();
-      }
-      boolean plain = a.keyClass[row] < 0 && a.keyId[row] < 0;
+      change = change.or(score(a, scratch, r * NR + h, cf, row).lt(near));
+      shared = shared.or(cc.eq(a.keyClass[row])).or(ci.eq(a.keyId[row]));
+    }
+    if (!change.anyTrue() && !shared.anyTrue()) {
+      return;
+    }
+    VectorMask<Float> none = IntVector.fromArray(IS, a.nearIndex, j).lt(0).cast(S);
+    for (int r = 0; r < ni; r++) {
+      int row = i0 + r;
+      FloatVector x = score(a, scratch, r * NR + h, cf, row);
       VectorMask<Float> maybe = x.lt(near).or(none);
-      if (plain && !maybe.anyTrue()) {
+      if (!maybe.anyTrue() && !cc.eq(a.keyClass[row]).or(ci.eq(a.keyId[row])).anyTrue()) {
         continue;
       }
       // Write the running state back so that the exact scalar-order rules below see it.
@@ -330,6 +331,17 @@ final class PanamaKernels implements VectorKernels {
     if (l2) {
       FloatVector.fromArray(S, a.nearSquared, j).sqrt().intoArray(a.near, j);
     }
+  }
+
+  /** The raw sum at {@code scratch[o]} finished in distance orientation (squared for L2). */
+  private static FloatVector score(HardestArgs a, float[] scratch, int o, FloatVector cf, int row) {
+    FloatVector s = FloatVector.fromArray(S, scratch, o);
+    FloatVector x = switch (a.finish) {
+      case RAW -> s;
+      case SCALED -> s.mul(cf.mul(a.keyFactor[row]));
+      case SQUARED_L2, L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(a.keyFactor[row])).max(0f);
+    };
+    return a.sign < 0 ? x.neg() : x;
   }
 
   /** The exact fold of one key row into lanes j..j+L; {@code x} is pre-root for L2. */
