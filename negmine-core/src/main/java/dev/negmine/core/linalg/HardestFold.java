@@ -89,6 +89,17 @@ public final class HardestFold {
    *     row has zero norm
    */
   public void fold(FloatMatrix keys, long[] keyLabels, long[] keyIds, int indexOffset) {
+    fold(keys, keyLabels, keyIds, indexOffset, null);
+  }
+
+  /**
+   * As {@link #fold(FloatMatrix, long[], long[], int)}, with the keys' squared row norms computed
+   * once beforehand by {@link Similarities#squaredNorms} (a queue keeps them per row), so that a
+   * key set folded many times is not re-read for its norms. Scores are the same bits.
+   *
+   * @param keySquaredNorms one per key row, or null to compute them here
+   */
+  public void fold(FloatMatrix keys, long[] keyLabels, long[] keyIds, int indexOffset, float[] keySquaredNorms) {
     SimilarityEngine.checkDims(anchors, keys);
     int m = keys.rows();
     if (keyLabels.length != m || keyIds.length != m) {
@@ -103,7 +114,14 @@ public final class HardestFold {
       keyClass[i] = classCodes.get(keyLabels[i]);
       keyId[i] = idCodes.get(keyIds[i]);
     }
-    HardestArgs a = new HardestArgs(keys.data(), keys.cols(), engine.factors(keys, distance, " of the keys"),
+    if (keySquaredNorms != null && keySquaredNorms.length != m) {
+      throw new IllegalArgumentException("need " + m + " key squared norms, got " + keySquaredNorms.length);
+    }
+    // Norms from Similarities come from the default engine's kernels: only valid for that engine.
+    float[] keyFactor = keySquaredNorms != null && engine == Similarities.defaultEngine()
+        ? SimilarityEngine.factorsOfSquared(keySquaredNorms, distance, " of the keys")
+        : engine.factors(keys, distance, " of the keys");
+    HardestArgs a = new HardestArgs(keys.data(), keys.cols(), keyFactor,
         keyClass, keyId, packed, anchorFactor, anchorClass, anchorId, SimilarityEngine.finish(distance),
         distance.isSimilarity() ? -1f : 1f, indexOffset, far, farIndex, near, nearIndex, nearSquared);
     engine.foldHardest(a, m, anchorClass.length, (long) anchors.rows() * m * keys.cols());

@@ -193,6 +193,20 @@ public final class Similarities {
   }
 
   /**
+   * Squared Euclidean norm of every row, computed exactly as the default engine computes the
+   * per-row factors of its scores; pass them to {@link HardestFold#fold(FloatMatrix, long[], long[],
+   * int, float[])} for key sets that are folded many times (a memory queue).
+   */
+  public static float[] squaredNorms(FloatMatrix a) {
+    VectorKernels k = engine().kernels();
+    float[] out = new float[a.rows()];
+    for (int i = 0; i < a.rows(); i++) {
+      out[i] = k.sumOfSquares(a.data(), a.offset(i), a.cols());
+    }
+    return out;
+  }
+
+  /**
    * Name of the vector backend that runs the kernels ({@code panama} or {@code scalar}), for
    * provenance and logs. The first call makes the choice and logs it (see {@code negmine.vector}).
    */

@@ -268,9 +268,25 @@ final class SimilarityEngine {
     int n = a.rows();
     int dim = a.cols();
     float[] data = a.data();
+    float[] sqs = new float[n];
+    for (int i = 0; i < n; i++) {
+      sqs[i] = kernels.sumOfSquares(data, i * dim, dim);
+    }
+    return factorsOfSquared(sqs, d, which);
+  }
+
+  /**
+   * {@link #factors} from squared row norms computed by this engine's kernels ({@code
+   * Similarities.squaredNorms} for the default engine); the array is not modified.
+   */
+  static float[] factorsOfSquared(float[] squared, Distance d, String which) {
+    if (d == Distance.DOT) {
+      return null;
+    }
+    int n = squared.length;
     float[] f = new float[n];
     for (int i = 0; i < n; i++) {
-      float sq = kernels.sumOfSquares(data, i * dim, dim);
+      float sq = squared[i];
       if (d == Distance.COSINE) {
         if (sq == 0f) {
           throw new IllegalArgumentException("row " + i + which + " has zero norm; cosine is undefined");

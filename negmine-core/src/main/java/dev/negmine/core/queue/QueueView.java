@@ -12,17 +12,25 @@ public final class QueueView {
   private final long[] labels;
   private final long[] ids;
   private final long[] steps;
+  private final float[] squaredNorms;
   private final long version;
   private final LongSupplier currentVersion;
 
   QueueView(FloatMatrix embeddings, long[] labels, long[] ids, long[] steps, long version, LongSupplier currentVersion) {
-    if (labels.length != embeddings.rows() || ids.length != labels.length || steps.length != labels.length) {
+    this(embeddings, labels, ids, steps, null, version, currentVersion);
+  }
+
+  QueueView(FloatMatrix embeddings, long[] labels, long[] ids, long[] steps, float[] squaredNorms, long version,
+      LongSupplier currentVersion) {
+    if (labels.length != embeddings.rows() || ids.length != labels.length || steps.length != labels.length
+        || (squaredNorms != null && squaredNorms.length != labels.length)) {
       throw new IllegalArgumentException("misaligned queue view");
     }
     this.embeddings = embeddings;
     this.labels = labels;
     this.ids = ids;
     this.steps = steps;
+    this.squaredNorms = squaredNorms;
     this.version = version;
     this.currentVersion = currentVersion;
   }
@@ -45,6 +53,14 @@ public final class QueueView {
 
   public long[] steps() {
     return steps;
+  }
+
+  /**
+   * Squared norm of every row as {@link dev.negmine.core.linalg.Similarities#squaredNorms} computes
+   * it, kept by the queue since each row's enqueue; null when the view does not carry them.
+   */
+  public float[] squaredNorms() {
+    return squaredNorms;
   }
 
   public int size() {

@@ -29,6 +29,8 @@ final class RingMemoryQueue implements MemoryQueue {
   private final long[] labels;
   private final long[] ids;
   private final long[] steps;
+  /** Squared norm per row, computed once at enqueue (the queue is mined many times per row). */
+  private final float[] squaredNorms;
   private volatile long version;
   /** Written last by each enqueue, so reading it first makes the rows it counts visible. */
   private volatile long enqueued;
@@ -43,6 +45,7 @@ final class RingMemoryQueue implements MemoryQueue {
     this.labels = new long[capacity];
     this.ids = new long[capacity];
     this.steps = new long[capacity];
+    this.squaredNorms = new float[capacity];
   }
 
   @Override
@@ -90,6 +93,7 @@ final class RingMemoryQueue implements MemoryQueue {
       throw new IllegalArgumentException("labels (and ids when given) need " + n + " entries");
     }
     FloatMatrix rows = prepareRows(embeddings);
+    float[] sq = Similarities.squaredNorms(rows);
     int skip = Math.max(0, n - capacity);
     version = version + 1;
     VarHandle.releaseFence();
@@ -99,6 +103,7 @@ final class RingMemoryQueue implements MemoryQueue {
       labels[head] = rowLabels[r];
       ids[head] = rowIds != null ? rowIds[r] : -(enqueued + r) - 1;
       steps[head] = step;
+      squaredNorms[head] = sq[r];
       head = head + 1 == capacity ? 0 : head + 1;
     }
     enqueued = enqueued + n;
@@ -125,7 +130,7 @@ final class RingMemoryQueue implements MemoryQueue {
       }
       int n = size();
       if (n == capacity) {
-        return new QueueView(FloatMatrix.of(capacity, dim, data), labels, ids, steps, v, () -> version);
+        return new QueueView(FloatMatrix.of(capacity, dim, data), labels, ids, steps, squaredNorms, v, () -> version);
       }
       QueueView copy = copyOf(n, v);
       if (copy.isCurrent()) {
@@ -145,14 +150,14 @@ final class RingMemoryQueue implements MemoryQueue {
       QueueView copy = copyOf(size(), v);
       VarHandle.acquireFence();
       if (version == v) {
-        return new QueueView(copy.embeddings(), copy.labels(), copy.ids(), copy.steps(), 0, () -> 0);
+        return new QueueView(copy.embeddings(), copy.labels(), copy.ids(), copy.steps(), copy.squaredNorms(), 0, () -> 0);
       }
     }
   }
 
   private QueueView copyOf(int n, long v) {
     return new QueueView(FloatMatrix.of(n, dim, Arrays.copyOf(data, n * dim)), Arrays.copyOf(labels, n),
-        Arrays.copyOf(ids, n), Arrays.copyOf(steps, n), v, () -> version);
+        Arrays.copyOf(ids, n), Arrays.copyOf(steps, n), Arrays.copyOf(squaredNorms, n), v, () -> version);
   }
 
   @Override

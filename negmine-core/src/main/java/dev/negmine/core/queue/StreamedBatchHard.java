@@ -19,7 +19,7 @@ final class StreamedBatchHard {
     HardestFold fold = new HardestFold(batch, labels, ids, d);
     fold.fold(batch, labels, ids, 0);
     if (queue.size() > 0) {
-      fold.fold(queue.embeddings(), queue.labels(), queue.ids(), batch.rows());
+      fold.fold(queue.embeddings(), queue.labels(), queue.ids(), batch.rows(), queue.squaredNorms());
     }
     int b = batch.rows();
     int n = 0;

@@ -76,6 +76,10 @@ class HardestFoldTest {
     HardestFold f = new HardestFold(e, a, labels, ids, d);
     f.fold(k1, l1, i1, 0);
     f.fold(k2, l2, i2, k1.rows());
+    // the same folds with the keys' squared norms computed beforehand (as a memory queue keeps them)
+    HardestFold g = new HardestFold(e, a, labels, ids, d);
+    g.fold(k1, l1, i1, 0, Similarities.squaredNorms(k1));
+    g.fold(k2, l2, i2, k1.rows(), Similarities.squaredNorms(k2));
 
     int w = k1.rows() + k2.rows();
     FloatMatrix keys = FloatMatrix.of(w, dim, concat(k1.data(), k2.data()));
@@ -96,6 +100,10 @@ class HardestFoldTest {
       if (near[i] >= 0) {
         assertEquals(Float.floatToIntBits(ns[i]), Float.floatToIntBits(f.nearestScore(i)), where + " anchor " + i);
       }
+      assertEquals(far[i], g.farthest(i), where + " anchor " + i + " positive, norms given");
+      assertEquals(near[i], g.nearest(i), where + " anchor " + i + " negative, norms given");
+      assertEquals(Float.floatToIntBits(f.farthestScore(i)), Float.floatToIntBits(g.farthestScore(i)), where);
+      assertEquals(Float.floatToIntBits(f.nearestScore(i)), Float.floatToIntBits(g.nearestScore(i)), where);
     }
   }
 

@@ -80,6 +80,26 @@ class MemoryQueueTest {
   }
 
   @Test
+  void keepsEachRowsSquaredNormThroughWrapAround() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (boolean normalize : new boolean[] {false, true}) {
+      MemoryQueue q = MemoryQueue.builder(11, 5).normalize(normalize).build();
+      for (int step = 0; step < 6; step++) {
+        int n = 1 + r.nextInt(7);
+        q.enqueue(gaussian(n, 5, r), range(0, n), null, step);
+        for (QueueView v : new QueueView[] {q.view(), q.snapshot()}) {
+          float[] expected = dev.negmine.core.linalg.Similarities.squaredNorms(v.embeddings());
+          float[] kept = v.squaredNorms();
+          assertEquals(expected.length, kept.length);
+          for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(kept[i]), "row " + i + " step " + step);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void ageStatistics() {
     MemoryQueue q = MemoryQueue.builder(4, 2).normalize(false).build();
     assertEquals(new AgeStats(0, 0, 0, 0), q.ageStats(10));
