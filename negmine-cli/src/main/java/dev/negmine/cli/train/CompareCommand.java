@@ -33,12 +33,12 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--eval-data") Path evalData;
   @Option(names = "--eval-labels") Path evalLabels;
   @Option(names = "--encoder", defaultValue = "cnn") String encoder;
-  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet or wordnet-gloss") String task;
+  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet[:N] or wordnet-gloss[:N]") String task;
   @Option(names = "--text-encoder", description = "frozen text encoder for --task (default all-minilm-l6-v2-q)") String textEncoder;
   @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;
-  @Option(names = "--epochs", defaultValue = "" + TrainCommand.DEFAULT_EPOCHS) int epochs;
+  @Option(names = "--epochs", description = "epochs (default " + TrainCommand.DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")") Integer epochs;
   @Option(names = "--batch", defaultValue = "160") int batch;
-  @Option(names = "--lr", defaultValue = "0.003") double lr;
+  @Option(names = "--lr", description = "learning rate (default " + TrainCommand.DEFAULT_LR + "; --task: " + TextJobs.TASK_LR + ")") Double lr;
   @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature of infonce / simclr recipes (default ${DEFAULT-VALUE})")
   double temperature;
   @Option(names = "--out", description = "comparison directory (default runs/compare-TIMESTAMP)") Path out;
@@ -62,8 +62,10 @@ public final class CompareCommand implements Callable<Integer> {
     for (String r : recipes) {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
-            task != null && encoder.equals("cnn") ? "adapter" : encoder, epochs, batch,
-            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature, lr, 64, s, 0.05, 0, null, null, null, null, null,
+            task != null && encoder.equals("cnn") ? "adapter" : encoder,
+            epochs != null ? epochs : task != null ? TextJobs.TASK_EPOCHS : TrainCommand.DEFAULT_EPOCHS, batch,
+            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature,
+            lr != null ? lr : task != null ? TextJobs.TASK_LR : TrainCommand.DEFAULT_LR, 64, s, 0.05, 0, null, null, null, null, null,
             null, null, null, null, null, null, null, task, textEncoder, null, null, null, null,
             null, null, null, null, null));
       }

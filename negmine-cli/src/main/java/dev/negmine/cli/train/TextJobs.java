@@ -60,7 +60,11 @@ public final class TextJobs {
   }
 
   /** Extra training synsets of {@code --task wordnet} without a {@code :N} suffix. */
-  static final int DEFAULT_EXTRA_SYNSETS = 0;
+  static final int DEFAULT_EXTRA_SYNSETS = 8000;
+  /** Defaults of train / compare with {@code --task} (see the README's WordNet table). */
+  static final String TASK_RECIPE = "batch-hard";
+  static final int TASK_EPOCHS = 3;
+  static final double TASK_LR = 0.0003;
 
   /** {@code wordnet[-gloss][:N]}: the WordNet task with N extra training synsets. */
   static WordNetTask.Split wordnet(String task) throws IOException {

@@ -118,7 +118,7 @@ class TextCliTest {
     assertEquals(0, r.code, r.err);
     @SuppressWarnings("unchecked")
     Map<String, Object> j = (Map<String, Object>) Json.parse(r.out.trim());
-    assertTrue(((String) j.get("task")).contains("2607 texts"), r.out);
+    assertTrue(((String) j.get("task")).contains("2643 texts in 1034 unseen classes"), r.out);
     @SuppressWarnings("unchecked")
     Map<String, Object> frozen = (Map<String, Object>) j.get("frozen");
     assertEquals(0.4250, ((Number) frozen.get("mean_average_precision_at_r")).doubleValue(), 5e-5);
@@ -142,6 +142,12 @@ class TextCliTest {
     Result u = run("train", "--task", "wordnet", "--text-encoder", "minilm", "--out", dir.resolve("u").toString());
     assertEquals(2, u.code);
     assertTrue(u.err.contains("unknown text encoder 'minilm'"), u.err);
+    Result sib = run("train", "--data", pairs(dir).toString(), "--recipe", "sibling-hard", "--out", dir.resolve("s").toString());
+    assertEquals(2, sib.code);
+    assertTrue(sib.err.contains("sibling batches need class groups"), sib.err);
+    Result n = run("train", "--task", "wordnet:30000", "--out", dir.resolve("n").toString());
+    assertEquals(2, n.code);
+    assertTrue(n.err.contains("must be in [0, 25783], got 30000"), n.err);
     Result k = run("train", "--task", "imagenet", "--out", dir.resolve("k").toString());
     assertEquals(2, k.code);
     assertTrue(k.err.contains("unknown task 'imagenet'"), k.err);

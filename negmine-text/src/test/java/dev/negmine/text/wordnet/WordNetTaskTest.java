@@ -34,7 +34,8 @@ class WordNetTaskTest {
     WordNetTask.Split more = WordNetTask.load(false, 500);
     assertEquals(base.test().texts(), more.test().texts(), "the test classes do not depend on the extra synsets");
     assertEquals(java.util.Arrays.toString(base.test().labels()), java.util.Arrays.toString(more.test().labels()));
-    assertEquals(2607, base.test().size());
+    assertEquals(2643, base.test().size());
+    assertEquals(1034, base.test().classes());
     assertEquals(base.train().classes() + 500, more.train().classes());
     Set<String> test = new HashSet<>(base.test().texts());
     for (String t : more.train().texts()) {
