@@ -35,6 +35,13 @@ final class EvalCommand implements Callable<Integer> {
       description = "With --model: a directory with IDX images + labels, an images IDX file, or a features .npy (with --labels).")
   Path data;
 
+  @Option(names = "--task", paramLabel = "TASK",
+      description = "A built-in text task (wordnet, wordnet-gloss): evaluate on its unseen test classes, the frozen encoder and, with --model, the trained head.")
+  String task;
+
+  @Option(names = "--text-encoder", paramLabel = "NAME", description = "With --task and no --model: the frozen text encoder (default all-minilm-l6-v2-q).")
+  String textEncoder;
+
   @Option(names = "--distance", defaultValue = "cosine", paramLabel = "cosine|l2|dot|squared-l2",
       description = "Neighbour ranking (default ${DEFAULT-VALUE}).")
   String distance;
@@ -59,6 +66,35 @@ final class EvalCommand implements Callable<Integer> {
         throw new UserInputException("--recall-k values must be >= 1, got " + k);
       }
     }
+    RetrievalConfig config = RetrievalConfig.defaults().withDistance(dist)
+        .withRecallKs(recallK.stream().mapToInt(Integer::intValue).toArray());
+    if (task != null || (model != null && data == null && embeddings == null)) {
+      if (data != null || embeddings != null) {
+        throw new UserInputException("--task brings its own data: drop --data / --embeddings");
+      }
+      ModelEval.TaskEval t;
+      try {
+        t = ModelEval.embedTask(task, model, textEncoder);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(e.getMessage());
+      }
+      RetrievalResult frozen = RetrievalMetrics.evaluate(t.frozen(), t.labels(), config);
+      RetrievalResult head = t.head() == null ? null : RetrievalMetrics.evaluate(t.head(), t.labels(), config);
+      if (json) {
+        System.out.println("{\"task\": " + dev.negmine.core.io.Json.write(t.description()) + ", \"frozen\": " + frozen.toJson()
+            + (head == null ? "" : ", \"head\": " + head.toJson()) + "}");
+      } else {
+        System.out.println(t.description());
+        System.out.printf(Locale.ROOT, "%-16s %8s %8s %8s%n", "", "P@1", "MAP@R", "R-prec");
+        System.out.printf(Locale.ROOT, "%-16s %8.4f %8.4f %8.4f%n", "frozen encoder", frozen.precisionAt1(), frozen.mapAtR(), frozen.rPrecision());
+        if (head != null) {
+          System.out.printf(Locale.ROOT, "%-16s %8.4f %8.4f %8.4f%n", "trained head", head.precisionAt1(), head.mapAtR(), head.rPrecision());
+          System.out.printf(Locale.ROOT, "%-16s %+8.4f %+8.4f %+8.4f%n", "head - frozen", head.precisionAt1() - frozen.precisionAt1(),
+              head.mapAtR() - frozen.mapAtR(), head.rPrecision() - frozen.rPrecision());
+        }
+      }
+      return 0;
+    }
     FloatMatrix emb;
     long[] lab;
     String source;
@@ -82,8 +118,6 @@ final class EvalCommand implements Callable<Integer> {
     if (emb.rows() < 2) {
       throw new UserInputException(source + ": need at least 2 items to evaluate, got " + emb.rows());
     }
-    RetrievalConfig config = RetrievalConfig.defaults().withDistance(dist)
-        .withRecallKs(recallK.stream().mapToInt(Integer::intValue).toArray());
     RetrievalResult r = RetrievalMetrics.evaluate(emb, lab, config);
     print(r, json);
     return 0;

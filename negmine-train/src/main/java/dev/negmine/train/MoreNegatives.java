@@ -17,10 +17,21 @@ import dev.negmine.train.sampling.CoarseGroups;
  * @param stratifyFromGroup how many of those classes come from the batch's coarse group
  * @param tier stratify the memory queue's candidates by group (the second tier)
  * @param synthetic synthetic hard negatives mixed per anchor (needs negative sources)
+ * @param siblingBatches m-per-class batches made of whole coarse groups (sibling classes together,
+ *     {@link dev.negmine.train.sampling.BatchSampler#siblings}); excludes {@code stratifyClasses}
  */
 public record MoreNegatives(AugmentConfig augment, boolean selfSupervised, CoarseGroups groups, int stratifyClasses,
-    int stratifyFromGroup, boolean tier, SyntheticNegatives synthetic) {
+    int stratifyFromGroup, boolean tier, SyntheticNegatives synthetic, boolean siblingBatches) {
+  /** Without sibling batches. */
+  public MoreNegatives(AugmentConfig augment, boolean selfSupervised, CoarseGroups groups, int stratifyClasses,
+      int stratifyFromGroup, boolean tier, SyntheticNegatives synthetic) {
+    this(augment, selfSupervised, groups, stratifyClasses, stratifyFromGroup, tier, synthetic, false);
+  }
+
   public MoreNegatives {
+    if (siblingBatches && (groups == null || stratifyClasses > 0 || selfSupervised)) {
+      throw new IllegalArgumentException("sibling batches need a group map and exclude stratified and self-supervised batches");
+    }
     if (selfSupervised && augment == null) {
       throw new IllegalArgumentException("self-supervised training (simclr) needs augmentation");
     }
@@ -38,6 +49,6 @@ public record MoreNegatives(AugmentConfig augment, boolean selfSupervised, Coars
   }
 
   public boolean any() {
-    return augment != null || stratifyClasses > 0 || tier || synthetic != null;
+    return augment != null || stratifyClasses > 0 || tier || synthetic != null || siblingBatches;
   }
 }

@@ -159,6 +159,8 @@ public final class Trainer implements AutoCloseable {
         : more != null && more.stratifyClasses() > 0
         ? new dev.negmine.train.sampling.StratifiedSampler(train.labels(), more.groups(), more.stratifyClasses(),
             more.stratifyFromGroup(), config.seed())
+        : more != null && more.siblingBatches()
+        ? BatchSampler.siblings(train.labels(), Math.max(1, config.mPerClass()), more.groups(), config.seed())
         : config.mPerClass() > 0
         ? BatchSampler.mPerClass(train.labels(), config.mPerClass(), config.seed())
         : BatchSampler.shuffle(train.size(), config.seed());

@@ -33,12 +33,12 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--eval-data") Path evalData;
   @Option(names = "--eval-labels") Path evalLabels;
   @Option(names = "--encoder", defaultValue = "cnn") String encoder;
-  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet or wordnet-gloss") String task;
+  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet[:N] or wordnet-gloss[:N]") String task;
   @Option(names = "--text-encoder", description = "frozen text encoder for --task (default all-minilm-l6-v2-q)") String textEncoder;
   @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;
-  @Option(names = "--epochs", defaultValue = "" + TrainCommand.DEFAULT_EPOCHS) int epochs;
+  @Option(names = "--epochs", description = "epochs (default " + TrainCommand.DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")") Integer epochs;
   @Option(names = "--batch", defaultValue = "160") int batch;
-  @Option(names = "--lr", defaultValue = "0.003") double lr;
+  @Option(names = "--lr", description = "learning rate (default " + TrainCommand.DEFAULT_LR + "; --task: " + TextJobs.TASK_LR + ")") Double lr;
   @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature of infonce / simclr recipes (default ${DEFAULT-VALUE})")
   double temperature;
   @Option(names = "--out", description = "comparison directory (default runs/compare-TIMESTAMP)") Path out;
@@ -62,8 +62,10 @@ public final class CompareCommand implements Callable<Integer> {
     for (String r : recipes) {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
-            task != null && encoder.equals("cnn") ? "adapter" : encoder, epochs, batch,
-            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature, lr, 64, s, 0.05, 0, null, null, null, null, null,
+            task != null && encoder.equals("cnn") ? "adapter" : encoder,
+            epochs != null ? epochs : task != null ? TextJobs.TASK_EPOCHS : TrainCommand.DEFAULT_EPOCHS, batch,
+            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature,
+            lr != null ? lr : task != null ? TextJobs.TASK_LR : TrainCommand.DEFAULT_LR, 64, s, 0.05, 0, null, null, null, null, null,
             null, null, null, null, null, null, null, task, textEncoder, null, null, null, null,
             null, null, null, null, null));
       }
@@ -85,16 +87,26 @@ public final class CompareCommand implements Callable<Integer> {
       results.computeIfAbsent(o.recipe(), k -> new ArrayList<>()).add(s);
     }
     Path html = writeReport(dir, results);
-    System.out.printf("%-14s %8s %8s %8s %10s %10s%n", "recipe", "MAP@R", "sd", "P@1", "loop s", "collapsed");
+    System.out.printf("%-14s %8s %8s %8s %8s %10s %10s%n", "recipe", "MAP@R", "sd", "spread", "P@1", "loop s", "collapsed");
+    RunSummary any = results.values().iterator().next().get(0);
+    // the frozen features, evaluated before any step (the same for every recipe and seed)
+    System.out.printf(Locale.ROOT, "%-14s %8.4f %8s %8s %8.4f %10s %10s%n", "(untrained)",
+        any.baselineMetrics().getOrDefault("map_at_r", Double.NaN), "-", "-", any.baselineMetrics().getOrDefault("p_at_1", Double.NaN), "-", "-");
     for (var e : results.entrySet()) {
       double[] map = stats(e.getValue(), "map_at_r");
       double[] p1 = stats(e.getValue(), "p_at_1");
-      System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %8.4f %10.1f %10s%n", e.getKey(), map[0], map[1], p1[0],
+      System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %8.4f %8.4f %10.1f %10s%n", e.getKey(), map[0], map[1], spread(e.getValue(), "map_at_r"), p1[0],
           e.getValue().stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
           e.getValue().stream().filter(x -> x.collapse() != null).count() + "/" + e.getValue().size());
     }
     System.out.println("report: " + html.toAbsolutePath());
     return TrainSupport.OK;
+  }
+
+  /** Max minus min of {@code metric} over the runs (the seed spread). */
+  static double spread(List<RunSummary> runs, String metric) {
+    var s = runs.stream().mapToDouble(r -> r.finalMetrics().getOrDefault(metric, Double.NaN)).summaryStatistics();
+    return s.getMax() - s.getMin();
   }
 
   static double[] stats(List<RunSummary> runs, String metric) {
@@ -122,16 +134,16 @@ public final class CompareCommand implements Callable<Integer> {
     StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>negmine compare</title>"
         + "<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{border:1px solid #ccc;padding:4px 8px}"
         + "table{border-collapse:collapse}</style></head><body><h1>Recipe comparison</h1>");
-    h.append("<table><tr><th>recipe</th><th>seeds</th><th>MAP@R mean</th><th>sd</th><th>P@1 mean</th><th>sd</th>"
+    h.append("<table><tr><th>recipe</th><th>seeds</th><th>MAP@R mean</th><th>sd</th><th>spread</th><th>P@1 mean</th><th>sd</th>"
         + "<th>raw MAP@R</th><th>raw P@1</th><th>loop s</th><th>collapsed</th><th>runs</th></tr>");
     for (String r : names) {
       List<RunSummary> runs = results.get(r);
       double[] map = stats(runs, "map_at_r");
       double[] p1 = stats(runs, "p_at_1");
       RunSummary first = runs.get(0);
-      h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
+      h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
               + "<td>%.4f</td><td>%.4f</td><td>%.1f</td><td>%d of %d</td><td>", ReportWriter.esc(r), runs.size(), map[0], map[1],
-          p1[0], p1[1], first.baselineMetrics().get("map_at_r"), first.baselineMetrics().get("p_at_1"),
+          spread(runs, "map_at_r"), p1[0], p1[1], first.baselineMetrics().get("map_at_r"), first.baselineMetrics().get("p_at_1"),
           runs.stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
           runs.stream().filter(x -> x.collapse() != null).count(), runs.size()));
       for (RunSummary s : runs) {

@@ -21,6 +21,46 @@ public final class ModelEval {
     }
   }
 
+  /**
+   * The unseen test classes of a built-in text task ({@code wordnet[-gloss][:N]}), embedded twice:
+   * by the frozen encoder (the model's, else {@code textEncoder}, else the default) and, when
+   * {@code model} is given, by that model's head on top. {@code task} null: the model's own task.
+   */
+  public static TaskEval embedTask(String task, Path model, String textEncoder) throws IOException {
+    String t = task;
+    String enc = textEncoder;
+    if (model != null) {
+      TrainOptions o = TrainOptions.load(model);
+      if (o.task() == null) {
+        throw new IllegalArgumentException(model + " was not trained on a built-in task; use --model RUN --data PATH");
+      }
+      if (t == null) {
+        t = o.task();
+      }
+      if (enc != null && !enc.equals(o.textEncoder()) && !(o.textEncoder() == null && enc.equals(dev.negmine.text.TextEncoders.DEFAULT))) {
+        throw new IllegalArgumentException("--text-encoder " + enc + " differs from the encoder " + model + " was trained on ("
+            + (o.textEncoder() == null ? dev.negmine.text.TextEncoders.DEFAULT : o.textEncoder()) + ")");
+      }
+      enc = o.textEncoder();
+    }
+    if (t == null) {
+      throw new IllegalArgumentException("give --task wordnet (or --model of a run trained with --task)");
+    }
+    var test = TextJobs.wordnet(t).test();
+    LabeledData frozen = TextJobs.embed(enc == null ? dev.negmine.text.TextEncoders.DEFAULT : enc, java.util.List.of(test), System.err)[0];
+    FloatMatrix head = null;
+    if (model != null) {
+      try (EmbeddingModel m = EmbeddingModel.load(model)) {
+        head = m.embed(frozen);
+      }
+    }
+    return new TaskEval(t + ": " + test.size() + " texts in " + test.classes() + " unseen classes", frozen.features(), head,
+        frozen.labels());
+  }
+
+  /** A task's test classes under the frozen encoder and (nullable) under a trained head. */
+  public record TaskEval(String description, FloatMatrix frozen, FloatMatrix head, long[] labels) {}
+
   /** Embeddings and the labels of their items. */
   public record Embedded(FloatMatrix embeddings, long[] labels) {}
 }

@@ -49,11 +49,7 @@ public final class TextJobs {
       if (data != null || evalData != null) {
         throw new IllegalArgumentException("--task " + task + " brings its own data: drop --data / --eval-data");
       }
-      WordNetTask.Split s = switch (task.toLowerCase(Locale.ROOT)) {
-        case "wordnet" -> WordNetTask.load(false);
-        case "wordnet-gloss" -> WordNetTask.load(true);
-        default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected wordnet or wordnet-gloss)");
-      };
+      WordNetTask.Split s = wordnet(task);
       return new TextCorpus[] {s.train(), s.test()};
     }
     TextCorpus all = TextReaders.read(Path.of(data), maxBad, w -> System.err.println("negmine: warning: " + w));
@@ -63,12 +59,42 @@ public final class TextJobs {
     return new TextCorpus[] {all, null};
   }
 
+  /** Extra training synsets of {@code --task wordnet} without a {@code :N} suffix. */
+  static final int DEFAULT_EXTRA_SYNSETS = 8000;
+  /** Defaults of train / compare with {@code --task} (see the README's WordNet table). */
+  static final String TASK_RECIPE = "batch-hard";
+  static final int TASK_EPOCHS = 3;
+  static final double TASK_LR = 0.0003;
+
+  /** {@code wordnet[-gloss][:N]}: the WordNet task with N extra training synsets. */
+  static WordNetTask.Split wordnet(String task) throws IOException {
+    String t = task.toLowerCase(Locale.ROOT).trim();
+    int colon = t.indexOf(':');
+    String name = colon < 0 ? t : t.substring(0, colon);
+    int extra = DEFAULT_EXTRA_SYNSETS;
+    if (colon >= 0) {
+      try {
+        extra = Integer.parseInt(t.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--task " + task + ": expected wordnet[:EXTRA_SYNSETS], e.g. wordnet:8000");
+      }
+    }
+    boolean glosses = switch (name) {
+      case "wordnet" -> false;
+      case "wordnet-gloss" -> true;
+      default -> throw new IllegalArgumentException("unknown task '" + task + "' (expected wordnet or wordnet-gloss, optionally :EXTRA_SYNSETS)");
+    };
+    return WordNetTask.load(glosses, extra);
+  }
+
   static TrainCommand.Job prepare(TrainOptions o) throws IOException {
     String encoderName = TextEncoders.requireKnown(o.textEncoder() == null ? TextEncoders.DEFAULT : o.textEncoder());
     if (o.labels() != null || o.evalLabels() != null) {
       throw new IllegalArgumentException("--labels is for .npy features; text data carries its labels");
     }
     TextCorpus[] c = corpora(o.task(), o.data(), o.evalData(), o.maxBadLines(), o.valFraction());
+    dev.negmine.train.sampling.CoarseGroups taskGroups = o.task() == null ? null
+        : new dev.negmine.train.sampling.CoarseGroups(wordnet(o.task()).trainHypernyms());
     TextCorpus train;
     TextCorpus eval;
     long[] ids;
@@ -85,7 +111,7 @@ public final class TextJobs {
     }
     LabeledData[] x = embed(encoderName, List.of(train, eval), System.err);
     String what = o.task() != null ? o.task() + " task" : o.data();
-    return new TrainCommand.Job(o.toConfig(x[0]), x[0], x[1], what + " (" + train.size() + " train texts in " + train.classes()
+    return new TrainCommand.Job(o.toConfig(x[0], taskGroups), x[0], x[1], what + " (" + train.size() + " train texts in " + train.classes()
         + " classes, " + eval.size() + " eval texts in " + eval.classes() + " unseen classes; frozen encoder "
         + encoderName + ")", ids);
   }

@@ -34,6 +34,8 @@ public final class TrainCommand implements Callable<Integer> {
    */
   static final int[] CNN_CHANNELS = {16, 32};
   static final int DEFAULT_EPOCHS = 10;
+  /** Adam's learning rate unless --lr (built-in text tasks: {@link TextJobs#TASK_LR}). */
+  static final double DEFAULT_LR = 0.003;
 
   @Option(names = "--data", description = "training data: a directory, an *images-idx3-ubyte[.gz] file, or a .npy (with --labels); default: bundled Fashion-MNIST t10k")
   Path data;
@@ -43,17 +45,18 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalData;
   @Option(names = "--eval-labels", description = "labels .npy for .npy evaluation features")
   Path evalLabels;
-  @Option(names = "--recipe", defaultValue = "facenet", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify, moco, simclr, facenet-aug, hierarchical, hier-tier or mochi (default ${DEFAULT-VALUE})")
+  @Option(names = "--recipe", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify, moco, simclr, facenet-aug, hierarchical, hier-tier, mochi or sibling-hard (default facenet; --task: " + TextJobs.TASK_RECIPE + ")")
   String recipe;
   @Option(names = "--encoder", defaultValue = "cnn", description = "mlp, cnn or adapter (default ${DEFAULT-VALUE}; cnn needs 28x28-style images; text data: adapter)")
   String encoder;
-  @Option(names = "--epochs", defaultValue = "" + DEFAULT_EPOCHS, description = "epochs (default ${DEFAULT-VALUE})")
-  int epochs;
+  @Option(names = "--epochs", description = "epochs (default " + DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")")
+  Integer epochs;
   @Option(names = "--batch", defaultValue = "160", description = "base batch size (default ${DEFAULT-VALUE})")
   int batch;
   @Option(names = "--m-per-class", description = "items per class in a batch; 0 = plain shuffling (default 16; text data 2)")
   Integer mPerClass;
-  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet (lemmas of noun synsets) or wordnet-gloss (plus definitions)")
+  @Option(names = "--task", description = "a built-in text task instead of --data: wordnet (lemmas of noun synsets) or wordnet-gloss (plus definitions);"
+      + " :N sets the extra training synsets (default " + TextJobs.DEFAULT_EXTRA_SYNSETS + ", 0 to 25783)")
   String task;
   @Option(names = "--text-encoder", description = "frozen text encoder for text data and --task: all-minilm-l6-v2(-q) or bge-small-en-v1.5(-q) (default all-minilm-l6-v2-q)")
   String textEncoder;
@@ -69,8 +72,8 @@ public final class TrainCommand implements Callable<Integer> {
   double margin;
   @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature (default ${DEFAULT-VALUE})")
   double temperature;
-  @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate (default ${DEFAULT-VALUE})")
-  double lr;
+  @Option(names = "--lr", description = "Adam learning rate (default " + DEFAULT_LR + "; --task: " + TextJobs.TASK_LR + ")")
+  Double lr;
   @Option(names = "--embedding-size", defaultValue = "64", description = "embedding dimension (default ${DEFAULT-VALUE})")
   int embeddingSize;
   @Option(names = "--seed", defaultValue = "1", description = "seed of everything (default ${DEFAULT-VALUE})")
@@ -135,7 +138,8 @@ public final class TrainCommand implements Callable<Integer> {
   String augment;
   @Option(names = "--groups", description = "coarse group per label: 'fashion-mnist' (built in) or a file of 'LABEL GROUP' lines")
   String groups;
-  @Option(names = "--stratify", description = "stratified batches: CLASSES[/FROM_GROUP] classes per batch, up to FROM_GROUP from one coarse group (e.g. 5/4)")
+  @Option(names = "--stratify", description = "stratified batches: CLASSES[/FROM_GROUP] classes per batch, up to FROM_GROUP from one coarse group (e.g. 5/4);"
+      + " or 'siblings': m-per-class batches dealt in whole coarse groups (--groups, or the task's: WordNet hypernyms)")
   String stratify;
   @Option(names = "--tier", arity = "0..1", fallbackValue = "true", description = "stratify the memory queue's negatives by coarse group (needs --queue or a queue recipe)")
   Boolean tier;
@@ -198,9 +202,13 @@ public final class TrainCommand implements Callable<Integer> {
       opts = TrainOptions.load(dir);
     } else {
       boolean text = TextJobs.isText(task, str(data));
-      opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipe.toLowerCase(Locale.ROOT),
-          text && encoder.equalsIgnoreCase("cnn") ? "adapter" : encoder.toLowerCase(Locale.ROOT), epochs, batch,
-          mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin, temperature, lr,
+      boolean t = task != null;
+      opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels),
+          (recipe != null ? recipe : t ? TextJobs.TASK_RECIPE : "facenet").toLowerCase(Locale.ROOT),
+          text && encoder.equalsIgnoreCase("cnn") ? "adapter" : encoder.toLowerCase(Locale.ROOT),
+          epochs != null ? epochs : t ? TextJobs.TASK_EPOCHS : DEFAULT_EPOCHS, batch,
+          mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin, temperature,
+          lr != null ? lr : t ? TextJobs.TASK_LR : DEFAULT_LR,
           embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
           poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines, negatives, dynamicLandmarks,
           extraGradients, augment, groups, stratify, tier, synthetic);

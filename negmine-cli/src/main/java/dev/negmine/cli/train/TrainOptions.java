@@ -67,6 +67,15 @@ record TrainOptions(
 
   /** The training configuration for data whose items have {@code inputDim} features. */
   TrainConfig toConfig(LabeledData train) {
+    return toConfig(train, null);
+  }
+
+  /**
+   * The training configuration; {@code taskGroups} (nullable) is a built-in task's own class
+   * grouping (WordNet: hypernym), used for sibling batches and stratification unless --groups
+   * names another.
+   */
+  TrainConfig toConfig(LabeledData train, dev.negmine.train.sampling.CoarseGroups taskGroups) {
     EncoderSpec.Kind kind = EncoderSpec.Kind.parse(encoder);
     EncoderSpec spec = switch (kind) {
       case MLP -> EncoderSpec.mlp(train.features().cols(), embeddingSize);
@@ -82,13 +91,19 @@ record TrainOptions(
     };
     String l = resolvedLoss();
     return new TrainConfig(spec, Recipes.curriculum(recipe, epochs, batch, margin, miner), l,
-        Reduction.parse(reduction), temperature, learningRate, mPerClass, seed, sources(train.size()), more());
+        Reduction.parse(reduction), temperature, learningRate, mPerClass, seed, sources(train.size()), more(taskGroups));
   }
 
   /** Issue 9's strategies: the recipe's, with --augment, --groups, --stratify, --tier, --synthetic applied. */
   dev.negmine.train.MoreNegatives more() {
+    return more(null);
+  }
+
+  /** As {@link #more()}, with a task's own class grouping as the default group map. */
+  dev.negmine.train.MoreNegatives more(dev.negmine.train.sampling.CoarseGroups taskGroups) {
     var r = Recipes.more(recipe);
-    if (r == null && augment == null && groups == null && stratify == null && tier == null && synthetic == null) {
+    boolean siblings = Recipes.siblingBatches(recipe) || (stratify != null && stratify.trim().equalsIgnoreCase("siblings"));
+    if (r == null && augment == null && groups == null && stratify == null && tier == null && synthetic == null && !siblings) {
       return null;
     }
     if (r == null) {
@@ -102,12 +117,17 @@ record TrainOptions(
       } catch (java.io.IOException e) {
         throw new IllegalArgumentException("--groups: cannot read " + groups + ": " + e.getMessage());
       }
+    } else if (g == null && taskGroups != null) {
+      g = taskGroups;
     } else if (g == null && (stratify != null || Boolean.TRUE.equals(tier))) {
       g = dev.negmine.train.sampling.CoarseGroups.fashionMnist();
     }
+    if (siblings && g == null) {
+      throw new IllegalArgumentException("sibling batches need class groups: --groups FILE, or a task that has them (--task wordnet)");
+    }
     int sc = r.stratifyClasses();
     int sg = r.stratifyFromGroup();
-    if (stratify != null) {
+    if (stratify != null && !siblings) {
       String[] kv = stratify.split("/");
       try {
         sc = Integer.parseInt(kv[0].trim());
@@ -118,7 +138,7 @@ record TrainOptions(
     }
     var syn = synthetic != null ? dev.negmine.train.negatives.SyntheticNegatives.parse(synthetic) : r.synthetic();
     boolean t = tier != null ? tier : r.tier();
-    var m = new dev.negmine.train.MoreNegatives(aug, r.selfSupervised(), g, sc, sg, t, syn);
+    var m = new dev.negmine.train.MoreNegatives(aug, r.selfSupervised(), g, siblings ? 0 : sc, siblings ? 0 : sg, t, syn, siblings);
     return m.any() || m.selfSupervised() ? m : null;
   }
 

@@ -80,6 +80,9 @@ class TextCliTest {
         "--recipe", "batch-hard", "--out", run.toString(), "--no-progress");
     assertEquals(0, t.code, t.err);
     assertTrue(t.out.contains("trained batch-hard/adapter"), t.out);
+    Result e = run("eval", "--model", run.toString());
+    assertEquals(2, e.code, e.err);
+    assertTrue(e.err.contains("was not trained on a built-in task"), e.err);
     Path pool = dir.resolve("pool");
     Result m = run("mine", "--data", data.toString(), "--model", run.toString(), "--top", "3", "--out", pool.toString());
     assertEquals(0, m.code, m.err);
@@ -104,6 +107,31 @@ class TextCliTest {
     }
   }
 
+  /**
+   * {@code eval --task wordnet} embeds the unseen test synsets with the frozen encoder; the
+   * reference is the untrained baseline every {@code train --task wordnet} run logs (its "raw"
+   * line: MAP@R 0.4250, P@1 0.5199 with the quantised MiniLM).
+   */
+  @Test
+  void evalTaskReportsTheFrozenEncoderOnTheUnseenSynsets() throws Exception {
+    Result r = run("eval", "--task", "wordnet", "--json");
+    assertEquals(0, r.code, r.err);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> j = (Map<String, Object>) Json.parse(r.out.trim());
+    assertTrue(((String) j.get("task")).contains("2643 texts in 1034 unseen classes"), r.out);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> frozen = (Map<String, Object>) j.get("frozen");
+    assertEquals(0.4250, ((Number) frozen.get("mean_average_precision_at_r")).doubleValue(), 5e-5);
+    assertEquals(0.5199, ((Number) frozen.get("precision_at_1")).doubleValue(), 5e-5);
+    assertEquals(null, j.get("head"));
+    Result d = run("eval", "--task", "wordnet", "--data", "x.jsonl");
+    assertEquals(2, d.code);
+    assertTrue(d.err.contains("--task brings its own data"), d.err);
+    Result k = run("eval", "--task", "wordnet:x");
+    assertEquals(2, k.code);
+    assertTrue(k.err.contains("expected wordnet[:EXTRA_SYNSETS]"), k.err);
+  }
+
   @Test
   void badTextInputIsOneLineErrors(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.jsonl");
@@ -114,6 +142,12 @@ class TextCliTest {
     Result u = run("train", "--task", "wordnet", "--text-encoder", "minilm", "--out", dir.resolve("u").toString());
     assertEquals(2, u.code);
     assertTrue(u.err.contains("unknown text encoder 'minilm'"), u.err);
+    Result sib = run("train", "--data", pairs(dir).toString(), "--recipe", "sibling-hard", "--out", dir.resolve("s").toString());
+    assertEquals(2, sib.code);
+    assertTrue(sib.err.contains("sibling batches need class groups"), sib.err);
+    Result n = run("train", "--task", "wordnet:30000", "--out", dir.resolve("n").toString());
+    assertEquals(2, n.code);
+    assertTrue(n.err.contains("must be in [0, 25783], got 30000"), n.err);
     Result k = run("train", "--task", "imagenet", "--out", dir.resolve("k").toString());
     assertEquals(2, k.code);
     assertTrue(k.err.contains("unknown task 'imagenet'"), k.err);

@@ -72,6 +72,16 @@ public final class WordNetExtract {
 
   /** The resource's lines from a dictionary directory. */
   static List<String> extract(Path dict, int maxSynsets) throws IOException {
+    return extractBoth(dict, maxSynsets).get(0);
+  }
+
+  /**
+   * {bundled, extra}: the bundled lines as {@link #extract}, and the extra training lines: every
+   * other class synset whose hypernym heads none of the bundled groups (so no sibling of a
+   * bundled synset, test or train, is among them), in whole sibling groups (any size, singletons
+   * too) ordered by the same hypernym hash.
+   */
+  static List<List<String>> extractBoth(Path dict, int maxSynsets) throws IOException {
     Map<String, String> firstSense = new TreeMap<>();
     for (String line : Files.readAllLines(dict.resolve("index.noun"), StandardCharsets.UTF_8)) {
       if (line.startsWith(" ")) {
@@ -99,25 +109,33 @@ public final class WordNetExtract {
         children.computeIfAbsent(s.hypernym(), k -> new ArrayList<>()).add(s.offset());
       }
     }
-    List<String> hypernyms = new ArrayList<>();
-    children.forEach((h, c) -> {
-      if (c.size() >= 2) {
-        hypernyms.add(h);
-      }
-    });
+    List<String> hypernyms = new ArrayList<>(children.keySet());
     hypernyms.sort((a, b) -> Long.compare(mix(Long.parseLong(a)), mix(Long.parseLong(b))));
     List<String> out = new ArrayList<>();
+    Set<String> used = new LinkedHashSet<>();
     for (String h : hypernyms) {
-      if (out.size() >= maxSynsets) {
-        break;
-      }
       List<String> group = children.get(h);
+      if (out.size() >= maxSynsets || group.size() < 2) {
+        continue;
+      }
+      used.add(h);
       for (String o : group.subList(0, Math.min(MAX_GROUP, group.size()))) {
-        Synset s = classes.get(o);
-        out.add(s.offset() + "\t" + h + "\t" + String.join("|", s.words()) + "\t" + s.gloss());
+        out.add(line(classes.get(o)));
       }
     }
-    return out;
+    List<String> extra = new ArrayList<>();
+    for (String h : hypernyms) {
+      if (!used.contains(h)) {
+        for (String o : children.get(h)) {
+          extra.add(line(classes.get(o)));
+        }
+      }
+    }
+    return List.of(out, extra);
+  }
+
+  private static String line(Synset s) {
+    return s.offset() + "\t" + s.hypernym() + "\t" + String.join("|", s.words()) + "\t" + s.gloss();
   }
 
   private static long mix(long x) {
@@ -126,9 +144,16 @@ public final class WordNetExtract {
     return x ^ (x >>> 33);
   }
 
-  /** {@code WordNetExtract DICT_DIR OUT.tsv.gz MAX_SYNSETS}. */
+  /** {@code WordNetExtract DICT_DIR OUT.tsv.gz MAX_SYNSETS [EXTRA_OUT.tsv.gz]}. */
   public static void main(String[] args) throws IOException {
-    List<String> lines = extract(Path.of(args[0]), Integer.parseInt(args[2]));
+    List<List<String>> both = extractBoth(Path.of(args[0]), Integer.parseInt(args[2]));
+    write(Path.of(args[1]), both.get(0));
+    if (args.length > 3) {
+      write(Path.of(args[3]), both.get(1));
+    }
+  }
+
+  private static void write(Path to, List<String> lines) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (Writer w = new OutputStreamWriter(new GZIPOutputStream(bytes), StandardCharsets.UTF_8)) {
       for (String l : lines) {
@@ -136,7 +161,7 @@ public final class WordNetExtract {
         w.write('\n');
       }
     }
-    AtomicFiles.writeBytes(Path.of(args[1]), bytes.toByteArray());
-    System.out.println(lines.size() + " synsets written to " + args[1]);
+    AtomicFiles.writeBytes(to, bytes.toByteArray());
+    System.out.println(lines.size() + " synsets written to " + to);
   }
 }

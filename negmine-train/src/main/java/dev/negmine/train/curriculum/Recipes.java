@@ -22,11 +22,13 @@ import java.util.Locale;
  *   <li>{@code all-triplets}: every margin-violating triplet ({@code all-band}).
  *   <li>{@code random}: one random positive and negative per anchor, no mining.
  *   <li>{@code infonce}: InfoNCE over in-batch negatives (the miner only supplies positives).
+ *   <li>{@code sibling-hard}: batch-hard over batches of whole sibling groups (see
+ *       {@link #siblingBatches}).
  * </ul>
  */
 public final class Recipes {
   public static final List<String> NAMES = List.of("facenet", "facenet-bh", "semi-hard", "batch-hard", "all-triplets", "random",
-      "infonce", "pinterest", "spotify", "moco", "simclr", "facenet-aug", "hierarchical", "hier-tier", "mochi");
+      "infonce", "pinterest", "spotify", "moco", "simclr", "facenet-aug", "hierarchical", "hier-tier", "mochi", "sibling-hard");
 
   private Recipes() {}
 
@@ -39,7 +41,7 @@ public final class Recipes {
       case "simclr" -> List.of(new Phase(0, "batch-hard", margin, batch, 1));
       case "facenet-bh" -> facenet(epochs, batch, margin, true);
       case "semi-hard", "semihard" -> List.of(new Phase(0, "semihard-band", margin, batch, 1));
-      case "batch-hard" -> List.of(new Phase(0, "batch-hard", margin, batch, 1));
+      case "batch-hard", "sibling-hard" -> List.of(new Phase(0, "batch-hard", margin, batch, 1));
       case "all-triplets", "all" -> List.of(new Phase(0, "all-band", margin, batch, 1));
       case "random" -> List.of(new Phase(0, "random", margin, batch, 1));
       case "infonce" -> List.of(new Phase(0, "batch-hard", margin, batch, 1));
@@ -90,6 +92,16 @@ public final class Recipes {
       }
       default -> null;
     };
+  }
+
+  /**
+   * Whether the recipe deals batches of whole sibling groups ({@code sibling-hard}: batch-hard
+   * mining over batches whose classes come in groups of siblings, so the hardest in-batch negative
+   * is usually a sibling; the groups come from {@code --groups} or the task, e.g. WordNet's
+   * hypernyms).
+   */
+  public static boolean siblingBatches(String recipe) {
+    return recipe.equalsIgnoreCase("sibling-hard");
   }
 
   /** The loss a recipe trains with when none is given. */

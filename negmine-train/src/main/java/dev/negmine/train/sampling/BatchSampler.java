@@ -17,6 +17,17 @@ public interface BatchSampler {
     return new MPerClassSampler(labels, m, seed);
   }
 
+  /**
+   * M-per-class sampling with whole groups of sibling classes (same coarse group) dealt together,
+   * so in-batch negatives are mostly siblings; see {@link MPerClassSampler}.
+   */
+  static BatchSampler siblings(long[] labels, int m, CoarseGroups groups, long seed) {
+    if (groups == null) {
+      throw new IllegalArgumentException("sibling batches need a coarse group map");
+    }
+    return new MPerClassSampler(labels, m, seed, groups);
+  }
+
   /** Plain shuffling, each epoch a new seeded permutation cut into full batches. */
   static BatchSampler shuffle(int n, long seed) {
     return new ShuffleSampler(n, seed);

@@ -16,14 +16,25 @@ import java.util.TreeMap;
  * <p>When the batch asks for more classes than exist, {@code m} grows to {@code batch / classes}
  * (a growing batch on a 10-class dataset takes more items per class, not more classes). Only a
  * class with fewer than {@code m} items repeats items within a batch.
+ *
+ * <p>With a coarse group map ({@link BatchSampler#siblings}) the class order is shuffled group by
+ * group: the groups in a seeded order, each group's classes shuffled and kept together, so a batch
+ * holds whole groups of sibling classes (each other's hardest negatives) instead of classes drawn
+ * independently. Items are dealt the same way in both modes.
  */
 final class MPerClassSampler implements BatchSampler {
   private final int n;
   private final int m;
   private final long seed;
   private final int[][] byClass;
+  /** Per coarse group, its class indices (into byClass); null in the plain mode. */
+  private final int[][] groups;
 
   MPerClassSampler(long[] labels, int m, long seed) {
+    this(labels, m, seed, null);
+  }
+
+  MPerClassSampler(long[] labels, int m, long seed, CoarseGroups coarse) {
     if (labels.length == 0) {
       throw new IllegalArgumentException("cannot sample from an empty dataset");
     }
@@ -42,6 +53,16 @@ final class MPerClassSampler implements BatchSampler {
     this.n = labels.length;
     this.m = m;
     this.seed = seed;
+    if (coarse == null) {
+      this.groups = null;
+    } else {
+      Map<String, List<Integer>> g = new TreeMap<>();
+      int c = 0;
+      for (long label : groups.keySet()) {
+        g.computeIfAbsent(coarse.group(label), k -> new ArrayList<>()).add(c++);
+      }
+      this.groups = g.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    }
   }
 
   /** Items per class at {@code batchSize}. */
@@ -71,12 +92,12 @@ final class MPerClassSampler implements BatchSampler {
     for (int c = 0; c < classDeck.length; c++) {
       classDeck[c] = c;
     }
-    ShuffleSampler.shuffle(classDeck, rnd);
+    deal(classDeck, rnd);
     int classCursor = 0;
     int[][] out = new int[batches][batchSize];
     for (int b = 0; b < batches; b++) {
       if (classCursor + classesPerBatch > classDeck.length) {
-        ShuffleSampler.shuffle(classDeck, rnd);
+        deal(classDeck, rnd);
         classCursor = 0;
       }
       int k = 0;
@@ -98,6 +119,27 @@ final class MPerClassSampler implements BatchSampler {
       }
     }
     return out;
+  }
+
+  /** A new class order in {@code deck}: a plain shuffle, or shuffled groups of shuffled classes. */
+  private void deal(int[] deck, SplittableRandom rnd) {
+    if (groups == null) {
+      ShuffleSampler.shuffle(deck, rnd);
+      return;
+    }
+    int[] order = new int[groups.length];
+    for (int g = 0; g < order.length; g++) {
+      order[g] = g;
+    }
+    ShuffleSampler.shuffle(order, rnd);
+    int k = 0;
+    for (int g : order) {
+      int[] members = groups[g].clone();
+      ShuffleSampler.shuffle(members, rnd);
+      for (int c : members) {
+        deck[k++] = c;
+      }
+    }
   }
 
   private static int[] shuffled(int[] items, SplittableRandom rnd) {
