@@ -24,14 +24,26 @@ public final class Launcher {
 
   /** The mpirun executable on PATH, or null. */
   public static Path mpirun() {
-    String path = System.getenv("PATH");
+    return mpirun(System.getenv("PATH"));
+  }
+
+  /** The first executable {@code mpirun} on the search path {@code path}, by its real directory. */
+  static Path mpirun(String path) {
     if (path == null) {
       return null;
     }
     for (String dir : path.split(java.io.File.pathSeparator)) {
       Path p = Path.of(dir.isEmpty() ? "." : dir, "mpirun");
       if (Files.isExecutable(p)) {
-        return p;
+        // Open MPI derives its install prefix from the path it was started by: through /bin on a
+        // merged-/usr system that prefix is "/", which mpirun refuses ("a prefix ... that only
+        // contained slashes"). The directory's real path (/usr/bin) gives the right prefix.
+        try {
+          Path real = p.getParent().toRealPath().resolve("mpirun");
+          return Files.isExecutable(real) ? real : p;
+        } catch (java.io.IOException e) {
+          return p;
+        }
       }
     }
     return null;
