@@ -139,6 +139,26 @@ public final class PoolFiles {
     }
   }
 
+  /**
+   * The manifest as the JSON object {@link #write} stores ({@code "format": "negmine-pool"}), for
+   * writers of other layouts of the same pool (e.g. Parquet parts) that retag and extend it.
+   */
+  public static Map<String, Object> manifestJson(PoolManifest m) {
+    return toJson(m);
+  }
+
+  /**
+   * Parses a manifest object as {@link #manifestJson} writes it, whatever its {@code "format"} tag
+   * (the caller checks that); malformed objects fail with one line naming {@code file}.
+   */
+  public static PoolManifest manifestFromJson(Path file, Map<?, ?> o) throws NegmineFormatException {
+    try {
+      return fromJson(o);
+    } catch (IllegalArgumentException | ClassCastException | NullPointerException | DateTimeParseException e) {
+      throw new NegmineFormatException(file, "malformed manifest: " + e.getMessage());
+    }
+  }
+
   static Map<String, Object> toJson(PoolManifest m) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("format", "negmine-pool");
