@@ -130,6 +130,10 @@ public final class PoolFiles {
     }
     try {
       Object parsed = Json.parse(text);
+      if (parsed instanceof Map<?, ?> parts && "negmine-pool-parts".equals(parts.get("format"))) {
+        throw new NegmineFormatException(mf, "Parquet parts, not a pool directory: convert them with negmine pool import "
+            + dir + " --out POOL_DIR");
+      }
       if (!(parsed instanceof Map<?, ?> map) || !"negmine-pool".equals(map.get("format"))) {
         throw new NegmineFormatException(mf, "not a negmine pool manifest (no \"format\": \"negmine-pool\")");
       }
