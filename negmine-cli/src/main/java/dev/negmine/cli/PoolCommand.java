@@ -29,15 +29,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "pool",
     mixinStandardHelpOptions = true,
-    description = "Inspect a candidate pool or export it for other tools.",
-    subcommands = {PoolCommand.Inspect.class, PoolCommand.Export.class})
+    description = "Inspect a candidate pool, export it for other tools, or import Parquet parts written by spark-mine.",
+    subcommands = {PoolCommand.Inspect.class, PoolCommand.Export.class, PoolCommand.Import.class})
 final class PoolCommand implements Runnable {
   /** The clock inspect judges age and expiry by; tests replace it. */
   static InstantSource clock = InstantSource.system();
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "pool needs a subcommand: inspect or export");
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "pool needs a subcommand: inspect, export or import");
   }
 
   @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -213,6 +213,36 @@ final class PoolCommand implements Runnable {
           w.write(sb.append("}\n").toString());
         }
       }
+    }
+  }
+
+  /**
+   * {@code negmine pool import}: Parquet parts ({@code spark-mine --output parts}) to a pool
+   * directory. Holds no Spark types: the work is {@code dev.negmine.spark.PoolParts}, loaded only
+   * here, with Spark from {@code target/spark-lib} (bin/negmine adds it for this command).
+   */
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = "Convert the Parquet parts of negmine spark-mine --output parts into a pool directory "
+          + "(the pool the driver would have assembled, byte for byte), written atomically.")
+  static final class Import implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PARTS_DIR", description = "The parts directory (part-*.parquet + manifest.json).")
+    Path parts;
+
+    @Option(names = "--out", required = true, description = "Pool directory to write (replaced atomically).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      try {
+        Class.forName("org.apache.spark.sql.SparkSession", false, getClass().getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new UserInputException("Spark is not on the class path: run it as bin/negmine pool import (which adds "
+            + "negmine-cli/target/spark-lib)");
+      }
+      PoolManifest m = dev.negmine.spark.PoolParts.importTo(parts, out);
+      System.out.printf(Locale.ROOT, "wrote %s: %s anchors, %s candidates, expires %s%n", out,
+          m.counts().get("anchors"), m.counts().get("candidates"), m.expiresAt());
+      return 0;
     }
   }
 }

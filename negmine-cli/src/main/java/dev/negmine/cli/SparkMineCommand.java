@@ -95,8 +95,14 @@ final class SparkMineCommand implements Callable<Integer> {
   @Option(names = "--master", description = "Spark master URL (default: spark-submit's, else local[*]).")
   String master;
 
-  @Option(names = "--out", required = true, description = "Pool directory to write (replaced atomically).")
+  @Option(names = "--out", required = true, description = "Pool directory (or, with --output parts, parts directory) to write, replaced atomically.")
   Path out;
+
+  @Option(names = "--output", defaultValue = "pool",
+      description = "pool: the driver assembles and writes the pool directory; parts: the executors write Parquet "
+          + "parts plus the manifest (nothing per candidate on the driver), converted by negmine pool import "
+          + "(default ${DEFAULT-VALUE}).")
+  String output;
 
   @Option(names = "--json", description = "Print the summary (stage times, counts, throughput) as JSON.")
   boolean json;
@@ -127,6 +133,7 @@ final class SparkMineCommand implements Callable<Integer> {
         .maxBadRows(maxBadRows)
         .dimension(dim)
         .master(master)
+        .output(output)
         .source(source)
         .build();
     SparkMineResult r = SparkMineJob.run(cfg, msg -> {
@@ -136,11 +143,13 @@ final class SparkMineCommand implements Callable<Integer> {
     });
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("out", out.toString());
+    o.put("output", output);
     o.put("master", r.master());
     o.put("index", index);
     o.put("shards", r.shards());
     o.put("rows", r.rows());
     o.put("stage_seconds", r.stageSeconds());
+    o.put("stage_cpu_seconds", r.stageCpuSeconds());
     o.put("total_seconds", r.totalSeconds());
     o.put("rows_per_second", Math.round(r.rows() / Math.max(1e-9, r.totalSeconds())));
     o.put("bad_rows", r.badRows().byReason());

@@ -59,6 +59,21 @@ class SparkMineCliTest {
     CliRun.Outcome trip = CliRun.run("pool", "export", sparked.toString(), "--format", "triplet", "--negatives", "2");
     assertEquals(0, trip.code(), trip.err());
     assertTrue(trip.out().contains("\"negative\""), trip.out());
+
+    // the same job writing Parquet parts, then pool import: the same pool.bin
+    Path parts = dir.resolve("parts");
+    Path imported = dir.resolve("imported");
+    CliRun.Outcome sp = CliRun.run("spark-mine", "--master", "local[2]", "--embeddings", in[0].toString(), "--labels",
+        in[1].toString(), "--top", "20", "--margin-relative", "0.05", "--shards", "3", "--block-rows", "100",
+        "--output", "parts", "--out", parts.toString(), "--json");
+    assertEquals(0, sp.code(), sp.err());
+    assertTrue(sp.out().contains("\"output\": \"parts\""), sp.out());
+    CliRun.Outcome notPool = CliRun.run("pool", "inspect", parts.toString());
+    assertEquals(2, notPool.code(), notPool.err());
+    CliRun.Outcome imp = CliRun.run("pool", "import", parts.toString(), "--out", imported.toString());
+    assertEquals(0, imp.code(), imp.err());
+    assertArrayEquals(Files.readAllBytes(mined.resolve(PoolFiles.BINARY)), Files.readAllBytes(imported.resolve(PoolFiles.BINARY)));
+    assertEquals(2, CliRun.run("pool", "import", dir.resolve("nothing").toString(), "--out", imported.toString()).code());
   }
 
   /** Encoding on the executors with a trained model gives the embeddings, and the pool, of negmine mine --model. */

@@ -16,6 +16,8 @@ final class BlockResult implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final long block;
+  /** Global row of each kept anchor (ascending): the pool's order. */
+  final long[] anchorRows;
   final long[] anchorIds;
   final long[] anchorLabels;
   final long[] positiveIds;
@@ -28,10 +30,11 @@ final class BlockResult implements Serializable {
   final long shortAnchors;
   final long filteredByScore;
 
-  private BlockResult(long block, long[] anchorIds, long[] anchorLabels, long[] positiveIds, float[] positiveScores,
+  BlockResult(long block, long[] anchorRows, long[] anchorIds, long[] anchorLabels, long[] positiveIds, float[] positiveScores,
       int[] counts, long[] candidateIds, long[] candidateLabels, float[] candidateScores, long dropped,
       long shortAnchors, long filteredByScore) {
     this.block = block;
+    this.anchorRows = anchorRows;
     this.anchorIds = anchorIds;
     this.anchorLabels = anchorLabels;
     this.positiveIds = positiveIds;
@@ -64,6 +67,7 @@ final class BlockResult implements Serializable {
     }
     NegativeFilters f = new NegativeFilters(true, true, maxScore, margin, relative);
     int k = p.k;
+    long[] aRows = new long[n];
     long[] aIds = new long[n];
     long[] aLabels = new long[n];
     long[] pIds = new long[n];
@@ -105,13 +109,14 @@ final class BlockResult implements Serializable {
       if (kept < top) {
         shortAnchors++;
       }
+      aRows[anchors] = ps.row();
       aIds[anchors] = ps.id();
       aLabels[anchors] = ps.label();
       pIds[anchors] = ps.positiveId();
       pScores[anchors] = ps.score();
       counts[anchors++] = kept;
     }
-    return new BlockResult(block, Arrays.copyOf(aIds, anchors), Arrays.copyOf(aLabels, anchors),
+    return new BlockResult(block, Arrays.copyOf(aRows, anchors), Arrays.copyOf(aIds, anchors), Arrays.copyOf(aLabels, anchors),
         Arrays.copyOf(pIds, anchors), Arrays.copyOf(pScores, anchors), Arrays.copyOf(counts, anchors),
         Arrays.copyOf(cIds, w), Arrays.copyOf(cLabels, w), Arrays.copyOf(cScores, w), dropped, shortAnchors, filtered);
   }

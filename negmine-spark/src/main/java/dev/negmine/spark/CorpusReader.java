@@ -297,6 +297,9 @@ final class CorpusReader {
       if (stage != null && stage.equals(here) && tc != null && tc.partitionId() == 0 && tc.attemptNumber() == 0) {
         throw new IllegalStateException("injected failure in stage " + here + ", partition 0, first attempt");
       }
+      if (stage != null && stage.equals(here + "-always") && tc != null && tc.partitionId() == 0) {
+        throw new IllegalStateException("injected failure in stage " + here + ", partition 0, every attempt");
+      }
     }
   }
 }

@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Writes a pool directory so that no reader ever sees a half pool under the target name: the pool
+ * Writes a pool directory (or a Parquet parts directory, {@link PoolParts}) so that no reader ever sees a half pool under the target name: the pool
  * is written complete into a hidden sibling directory ({@link PoolFiles#write}: binary, then the
  * manifest holding its checksum), which is then renamed into place; an earlier pool is moved aside
  * first and deleted after. A failure before the rename leaves the earlier pool untouched; a crash
@@ -30,8 +30,12 @@ final class PoolOutput {
         throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
       }
       try (Stream<Path> s = Files.list(abs)) {
-        Set<String> allowed = Set.of(PoolFiles.BINARY, PoolFiles.MANIFEST);
-        if (s.anyMatch(p -> !allowed.contains(p.getFileName().toString()) && !p.getFileName().toString().startsWith("."))) {
+        // a pool (pool.bin + manifest) or Parquet parts (part-*, _SUCCESS + manifest) may be replaced
+        Set<String> allowed = Set.of(PoolFiles.BINARY, PoolFiles.MANIFEST, "_SUCCESS");
+        if (s.anyMatch(p -> {
+          String f = p.getFileName().toString();
+          return !allowed.contains(f) && !f.startsWith(".") && !f.startsWith("part-");
+        })) {
           throw new IllegalArgumentException("--out " + out + " holds files that are not a negmine pool; refusing to replace it");
         }
       }
@@ -39,6 +43,20 @@ final class PoolOutput {
   }
 
   static PoolManifest write(Path out, CandidatePool pool) throws IOException {
+    return commit(out, tmp -> PoolFiles.write(tmp, pool));
+  }
+
+  /** Writes a directory's contents complete. */
+  interface DirWriter<T> {
+    T writeInto(Path dir) throws IOException;
+  }
+
+  /**
+   * Runs {@code writer} on a fresh hidden sibling directory of {@code out}, then renames it into
+   * place (an earlier {@code out} moved aside first, deleted after). Whatever the writer leaves
+   * unfinished is deleted; {@code out} is never a partly written directory.
+   */
+  static <T> T commit(Path out, DirWriter<T> writer) throws IOException {
     Path abs = out.toAbsolutePath();
     Path parent = abs.getParent();
     Files.createDirectories(parent);
@@ -47,7 +65,7 @@ final class PoolOutput {
     Path tmp = parent.resolve("." + name + ".tmp-" + tag);
     Path old = parent.resolve("." + name + ".old-" + tag);
     try {
-      PoolManifest m = PoolFiles.write(tmp, pool);
+      T result = writer.writeInto(tmp);
       if (Files.exists(abs)) {
         Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
       }
@@ -60,7 +78,7 @@ final class PoolOutput {
         throw e;
       }
       deleteTree(old);
-      return m;
+      return result;
     } finally {
       deleteTree(tmp);
     }

@@ -22,6 +22,9 @@ import java.util.Map;
  * @param shards corpus shards, one index each (default 2)
  * @param blockRows anchors per query block (default 1024)
  * @param maxBadRows bad input rows tolerated (counted, reported and left out); one more fails the job
+ * @param output {@code pool} (default): the driver assembles the pool in row order and writes the
+ *     pool directory; {@code parts}: the executors write Parquet parts, committed with the manifest
+ *     last, for {@code negmine pool import} (nothing per candidate reaches the driver)
  * @param dimension expected vector (or feature) length, 0 = the first row's
  * @param failFirstAttempt test hook: a stage name ({@code read}, {@code shard}, {@code index},
  *     {@code query}) whose partition 0 throws on its first attempt, to exercise Spark's retries; null
@@ -44,6 +47,7 @@ public record SparkMineConfig(
     int dimension,
     String master,
     Path out,
+    String output,
     Map<String, Object> source,
     InstantSource clock,
     String failFirstAttempt) {
@@ -51,6 +55,9 @@ public record SparkMineConfig(
     if (input == null || out == null || distance == null || filters == null || ttl == null || clock == null
         || source == null || hnsw == null) {
       throw new IllegalArgumentException("input, out, distance, filters, ttl, clock, source and hnsw must be set");
+    }
+    if (!OUTPUT_POOL.equals(output) && !OUTPUT_PARTS.equals(output)) {
+      throw new IllegalArgumentException("--output must be pool or parts, got '" + output + "'");
     }
     if (!indexKind.equals("exact") && !indexKind.equals("hnsw")) {
       throw new IllegalArgumentException("--index must be exact or hnsw, got '" + indexKind + "'");
@@ -80,6 +87,11 @@ public record SparkMineConfig(
     source = Map.copyOf(source);
   }
 
+  /** Output: the pool directory, assembled and written by the driver. */
+  public static final String OUTPUT_POOL = "pool";
+  /** Output: Parquet parts written by the executors plus the manifest ({@code negmine pool import}). */
+  public static final String OUTPUT_PARTS = "parts";
+
   public static Builder builder(MineInput input, Path out) {
     return new Builder(input, out);
   }
@@ -105,6 +117,7 @@ public record SparkMineConfig(
     private Map<String, Object> source = Map.of();
     private InstantSource clock = InstantSource.system();
     private String failFirstAttempt;
+    private String output = OUTPUT_POOL;
 
     private Builder(MineInput input, Path out) {
       this.input = input;
@@ -129,6 +142,12 @@ public record SparkMineConfig(
     /** HNSW parameters; each shard's graph is built by one thread (Spark runs shards in parallel). */
     public Builder hnsw(HnswParams p) {
       this.hnsw = p.withBuildThreads(1);
+      return this;
+    }
+
+    /** {@link #OUTPUT_POOL} (default) or {@link #OUTPUT_PARTS}. */
+    public Builder output(String o) {
+      this.output = o;
       return this;
     }
 
@@ -200,7 +219,7 @@ public record SparkMineConfig(
 
     public SparkMineConfig build() {
       return new SparkMineConfig(input, model, indexKind, distance, hnsw, top, filters, ttl, recallSample, seed,
-          shards, blockRows, maxBadRows, dimension, master, out, source, clock, failFirstAttempt);
+          shards, blockRows, maxBadRows, dimension, master, out, output, source, clock, failFirstAttempt);
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.linalg.PairFilter;
 import dev.negmine.core.linalg.TopK;
-import dev.negmine.core.pool.CandidatePool;
 import dev.negmine.core.pool.PoolFiles;
 import dev.negmine.core.pool.PoolManifest;
 import dev.negmine.index.HnswParams;
@@ -42,7 +41,9 @@ import scala.Tuple2;
  *   <li>query: every anchor block is sent to every shard (n x shards vectors, no all-pairs
  *       shuffle), each shard returns its top candidates, and the partials merge per block to the
  *       global top; then the score filters and top-K of {@code negmine mine} apply per anchor;
- *   <li>write: blocks stream to the driver in row order and the pool is written atomically.
+ *   <li>write: blocks stream to the driver in row order and the pool is written atomically, or
+ *       (output "parts") the executors write Parquet parts, committed with the manifest last
+ *       ({@link PoolParts}).
  * </ol>
  *
  * <p>Every stage is a pure function of its input (ties broken by row, one-thread HNSW builds
@@ -89,6 +90,7 @@ public final class SparkMineJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String jobId = UUID.randomUUID().toString();
     Map<String, Double> stages = new LinkedHashMap<>();
+    Map<String, Double> cpuStages = new LinkedHashMap<>();
     long t0 = System.nanoTime();
     int parallelism = Math.max(cfg.shards(), jsc.defaultParallelism());
     String fail = cfg.failFirstAttempt();
@@ -96,6 +98,7 @@ public final class SparkMineJob {
     try {
       // 1. read, check (and encode)
       long t = System.nanoTime();
+      long c = cpuNanos();
       progress.accept("reading " + cfg.input().describe() + (cfg.model() != null ? ", encoding with " + cfg.model() : ""));
       CorpusReader.Read read = CorpusReader.read(spark, cfg);
       JavaRDD<Item> items = read.items().persist(StorageLevel.MEMORY_AND_DISK());
@@ -119,10 +122,11 @@ public final class SparkMineJob {
       if (good == 0) {
         throw new IllegalArgumentException(cfg.input().describe() + ": no good rows to mine");
       }
-      stages.put("read", seconds(t));
+      mark(stages, cpuStages, "read", t, c);
 
       // 2. shard
       t = System.nanoTime();
+      c = cpuNanos();
       int shards = cfg.shards();
       int blockRows = cfg.blockRows();
       int dim = read.dimension();
@@ -137,11 +141,12 @@ public final class SparkMineJob {
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(shardRdd);
       List<Integer> sizes = shardRdd.map(Shard::size).collect();
-      stages.put("shard", seconds(t));
+      mark(stages, cpuStages, "shard", t, c);
       progress.accept(good + " rows in " + shards + " shards " + sizes);
 
       // 3. index
       t = System.nanoTime();
+      c = cpuNanos();
       String kind = cfg.indexKind();
       Distance d = cfg.distance();
       HnswParams hp = cfg.hnsw();
@@ -161,11 +166,12 @@ public final class SparkMineJob {
         }
         return p;
       }).collect();
-      stages.put("index", seconds(t));
+      mark(stages, cpuStages, "index", t, c);
       progress.accept(kind + " indexes built in " + String.format(java.util.Locale.ROOT, "%.1f s", stages.get("index")));
 
       // 4. positives, per label group
       t = System.nanoTime();
+      c = cpuNanos();
       JavaPairRDD<Long, Positive> positives = items.filter(Item::isGood)
           .mapToPair(i -> new Tuple2<>(i.label, i))
           .groupByKey(parallelism)
@@ -173,10 +179,11 @@ public final class SparkMineJob {
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(positives.rdd().toJavaRDD());
       positives.count();
-      stages.put("positives", seconds(t));
+      mark(stages, cpuStages, "positives", t, c);
 
       // 5. query every anchor block against every shard, merge, filter
       t = System.nanoTime();
+      c = cpuNanos();
       progress.accept("querying " + good + " anchors against " + shards + " shards");
       boolean exclLabel = cfg.filters().excludeSameLabel();
       boolean exclId = cfg.filters().excludeSameId();
@@ -206,32 +213,41 @@ public final class SparkMineJob {
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(results);
       results.count();
-      stages.put("query", seconds(t));
+      mark(stages, cpuStages, "query", t, c);
 
       // recall of HNSW against exact search on a sample, as negmine mine measures it
       double recall = 1.0;
       if (kind.equals("hnsw")) {
         t = System.nanoTime();
+      c = cpuNanos();
         recall = Recall.measure(jsc, items, shardRdd, read.rows(), cfg.recallSample(), cfg.seed(), jobId, kind, d,
             new HnswParams(m, efc, ef, hseed, 1), fetch, exclLabel, exclId);
-        stages.put("recall", seconds(t));
+        mark(stages, cpuStages, "recall", t, c);
       }
 
-      // 6. assemble in row order and write
+      // 6. write: assembled on the driver in row order (pool), or as Parquet parts by the executors
       t = System.nanoTime();
+      c = cpuNanos();
+      boolean parts = cfg.output().equals(SparkMineConfig.OUTPUT_PARTS);
       Assembly a = new Assembly();
-      Iterator<BlockResult> ordered = results.keyBy(r -> r.block).sortByKey().values().toLocalIterator();
-      while (ordered.hasNext()) {
-        a.add(ordered.next());
+      PoolParts.Totals totals;
+      if (parts) {
+        totals = PoolParts.totals(results);
+      } else {
+        Iterator<BlockResult> ordered = results.keyBy(r -> r.block).sortByKey().values().toLocalIterator();
+        while (ordered.hasNext()) {
+          a.add(ordered.next());
+        }
+        totals = new PoolParts.Totals(a.anchors, a.candidates, a.dropped, a.shortAnchors, a.filteredByScore);
       }
       Instant now = cfg.clock().instant();
       Map<String, Object> counts = new LinkedHashMap<>();
       counts.put("corpus", good);
-      counts.put("anchors", a.anchors);
-      counts.put("candidates", a.candidates);
-      counts.put("anchors_without_positive", a.dropped);
-      counts.put("anchors_short_of_top", a.shortAnchors);
-      counts.put("filtered_by_score", a.filteredByScore);
+      counts.put("anchors", totals.anchors());
+      counts.put("candidates", totals.candidates());
+      counts.put("anchors_without_positive", totals.dropped());
+      counts.put("anchors_short_of_top", totals.shortAnchors());
+      counts.put("filtered_by_score", totals.filteredByScore());
       counts.put("bad_rows", bad.total());
       Map<String, Object> filters = new LinkedHashMap<>(cfg.filters().describe());
       filters.put("top", top);
@@ -252,18 +268,42 @@ public final class SparkMineJob {
       source.put("spark", sparkInfo);
       PoolManifest manifest = new PoolManifest(PoolFiles.FORMAT_VERSION, now, now.plus(cfg.ttl()), source, index,
           filters, counts, recall, null);
-      CandidatePool pool = a.pool(manifest);
-      progress.accept("writing " + cfg.out());
-      PoolManifest written = PoolOutput.write(cfg.out(), pool);
-      stages.put("write", seconds(t));
+      PoolManifest written;
+      if (parts) {
+        progress.accept("writing Parquet parts to " + cfg.out());
+        PoolParts.write(spark, results, manifest, totals, cfg.out(), fail);
+        written = manifest;
+      } else {
+        progress.accept("writing " + cfg.out());
+        written = PoolOutput.write(cfg.out(), a.pool(manifest));
+      }
+      mark(stages, cpuStages, "write", t, c);
       return new SparkMineResult(written, cfg.out(), stages, seconds(t0), bad, read.rows(), shards,
-          spark.sparkContext().master());
+          spark.sparkContext().master(), cpuStages);
     } finally {
       for (JavaRDD<?> r : cached) {
         r.unpersist(false);
       }
       Shard.release(jobId);
     }
+  }
+
+  /** Records a stage's wall seconds and this JVM's CPU seconds over it (all of the job's in local mode). */
+  private static void mark(Map<String, Double> wall, Map<String, Double> cpu, String stage, long t, long c) {
+    wall.put(stage, seconds(t));
+    long now = cpuNanos();
+    if (c >= 0 && now >= 0) {
+      cpu.put(stage, Math.round((now - c) / 1e6) / 1e3);
+    }
+  }
+
+  /** CPU time of this JVM, all threads, or -1 where the platform does not tell. */
+  private static long cpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   private static double seconds(long since) {

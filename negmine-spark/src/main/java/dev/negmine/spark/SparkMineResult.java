@@ -12,10 +12,13 @@ import java.util.Map;
  *     [recall,] write)
  * @param totalSeconds wall seconds of the whole job (session start excluded)
  * @param rows input rows, bad ones included
+ * @param stageCpuSeconds CPU seconds of the driver JVM per stage: in local mode the whole job's
+ *     work (executors run in the driver JVM), on a cluster only the driver's share
  */
 public record SparkMineResult(PoolManifest manifest, Path out, Map<String, Double> stageSeconds, double totalSeconds,
-    BadRows.Report badRows, long rows, int shards, String master) {
+    BadRows.Report badRows, long rows, int shards, String master, Map<String, Double> stageCpuSeconds) {
   public SparkMineResult {
     stageSeconds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stageSeconds));
+    stageCpuSeconds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stageCpuSeconds));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.negmine.core.io.NegmineFormatException;
 import dev.negmine.core.io.Npy;
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
@@ -254,6 +255,79 @@ class SparkMineJobTest {
         () -> run(SparkMineConfig.builder(in, foreign).top(5)));
     assertTrue(e.getMessage().contains("not a negmine pool"), e.getMessage());
     assertTrue(Files.exists(foreign.resolve("notes.txt")));
+  }
+
+  @Test
+  void parquetPartsImportToTheSamePoolBytesAsTheDriverAssembledPool() throws IOException {
+    MineInput.InMemory in = corpus(1200, 12);
+    CandidatePool expected = oracle(in, Distance.COSINE, NegativeFilters.defaults(), 15);
+    Path pool = dir.resolve("direct");
+    run(SparkMineConfig.builder(in, pool).top(15).shards(3).blockRows(100));
+    Path parts = dir.resolve("parts");
+    SparkMineResult r = run(SparkMineConfig.builder(in, parts).top(15).shards(3).blockRows(100)
+        .output(SparkMineConfig.OUTPUT_PARTS).failFirstAttempt("write"));
+    try (var s = Files.list(parts)) {
+      List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+      assertTrue(names.contains("manifest.json") && names.contains("_SUCCESS"), names.toString());
+      assertTrue(names.stream().anyMatch(n -> n.startsWith("part-") && n.endsWith(".parquet")), names.toString());
+      assertFalse(names.contains(PoolFiles.BINARY), "parts output holds no pool.bin");
+    }
+    assertThrows(NegmineFormatException.class, () -> PoolFiles.read(parts), "a parts directory is not a pool");
+    assertEquals(expected.anchors(), ((Number) r.manifest().counts().get("anchors")).intValue());
+    CandidatePool read = PoolParts.read(spark, parts);
+    assertSamePool(expected, read);
+    Path imported = dir.resolve("imported");
+    PoolParts.importTo(spark, parts, imported);
+    assertArrayEquals(Files.readAllBytes(pool.resolve(PoolFiles.BINARY)), Files.readAllBytes(imported.resolve(PoolFiles.BINARY)),
+        "pool import must give the driver-assembled pool.bin byte for byte");
+    var direct = PoolFiles.readManifest(pool);
+    var viaParts = PoolFiles.readManifest(imported);
+    assertEquals(direct.payloadSha256(), viaParts.payloadSha256());
+    assertEquals(direct.counts(), viaParts.counts());
+    assertEquals(direct.filters(), viaParts.filters());
+    assertEquals(direct.createdAt(), viaParts.createdAt());
+    assertEquals(direct.expiresAt(), viaParts.expiresAt());
+    assertEquals(direct.recall(), viaParts.recall());
+    assertEquals(direct.source().get("embeddings"), viaParts.source().get("embeddings"));
+  }
+
+  @Test
+  void partsAreCheckedAgainstTheManifestAndAFailedJobLeavesTheEarlierOutput() throws IOException {
+    MineInput.InMemory in = corpus(400, 8);
+    Path parts = dir.resolve("parts-check");
+    run(SparkMineConfig.builder(in, parts).top(5).output(SparkMineConfig.OUTPUT_PARTS));
+    String manifest = Files.readString(parts.resolve("manifest.json"));
+    // a job that fails while writing parts: the earlier parts stay, complete; nothing else is left
+    assertThrows(Exception.class, () -> run(SparkMineConfig.builder(in, parts).top(9)
+        .output(SparkMineConfig.OUTPUT_PARTS).failFirstAttempt("write-always")));
+    assertEquals(manifest, Files.readString(parts.resolve("manifest.json")));
+    assertEquals(5, ((Number) PoolParts.read(spark, parts).manifest().filters().get("top")).intValue());
+    try (var s = Files.list(dir)) {
+      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".parts-check")), "temporary directories left");
+    }
+    // an unlisted part, a truncated part, a missing manifest: refused with the file named
+    Path copy = dir.resolve("parts-copy");
+    Files.createDirectories(copy);
+    try (var s = Files.list(parts)) {
+      for (Path p : s.toList()) {
+        Files.copy(p, copy.resolve(p.getFileName()));
+      }
+    }
+    Path extra = copy.resolve("part-99999-extra.parquet");
+    Files.writeString(extra, "x");
+    NegmineFormatException e = assertThrows(NegmineFormatException.class, () -> PoolParts.read(spark, copy));
+    assertTrue(e.getMessage().contains("not listed"), e.getMessage());
+    Files.delete(extra);
+    Path first;
+    try (var s = Files.list(copy)) {
+      first = s.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().findFirst().orElseThrow();
+    }
+    Files.write(first, Arrays.copyOf(Files.readAllBytes(first), (int) Files.size(first) - 1));
+    e = assertThrows(NegmineFormatException.class, () -> PoolParts.read(spark, copy));
+    assertTrue(e.getMessage().contains("bytes"), e.getMessage());
+    Files.delete(copy.resolve("manifest.json"));
+    e = assertThrows(NegmineFormatException.class, () -> PoolParts.read(spark, copy));
+    assertTrue(e.getMessage().contains("manifest.json"), e.getMessage());
   }
 
   @Test

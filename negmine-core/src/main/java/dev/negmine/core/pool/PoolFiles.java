@@ -130,12 +130,36 @@ public final class PoolFiles {
     }
     try {
       Object parsed = Json.parse(text);
+      if (parsed instanceof Map<?, ?> parts && "negmine-pool-parts".equals(parts.get("format"))) {
+        throw new NegmineFormatException(mf, "Parquet parts, not a pool directory: convert them with negmine pool import "
+            + dir + " --out POOL_DIR");
+      }
       if (!(parsed instanceof Map<?, ?> map) || !"negmine-pool".equals(map.get("format"))) {
         throw new NegmineFormatException(mf, "not a negmine pool manifest (no \"format\": \"negmine-pool\")");
       }
       return fromJson(map);
     } catch (IllegalArgumentException | ClassCastException | NullPointerException | DateTimeParseException e) {
       throw new NegmineFormatException(mf, "malformed manifest: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The manifest as the JSON object {@link #write} stores ({@code "format": "negmine-pool"}), for
+   * writers of other layouts of the same pool (e.g. Parquet parts) that retag and extend it.
+   */
+  public static Map<String, Object> manifestJson(PoolManifest m) {
+    return toJson(m);
+  }
+
+  /**
+   * Parses a manifest object as {@link #manifestJson} writes it, whatever its {@code "format"} tag
+   * (the caller checks that); malformed objects fail with one line naming {@code file}.
+   */
+  public static PoolManifest manifestFromJson(Path file, Map<?, ?> o) throws NegmineFormatException {
+    try {
+      return fromJson(o);
+    } catch (IllegalArgumentException | ClassCastException | NullPointerException | DateTimeParseException e) {
+      throw new NegmineFormatException(file, "malformed manifest: " + e.getMessage());
     }
   }
 
