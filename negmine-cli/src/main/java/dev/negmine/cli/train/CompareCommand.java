@@ -50,6 +50,10 @@ public final class CompareCommand implements Callable<Integer> {
   int heldOutItems;
   @Option(names = "--base", split = ",", description = "RECIPE=BASE pairs: report RECIPE's mean change against BASE (both among --recipes)")
   List<String> base;
+  @Option(names = "--augment", description = "as in train, for every recipe (e.g. a milder setting of facenet-aug or simclr)") String augment;
+  @Option(names = "--synthetic", description = "as in train, for every recipe (e.g. other MoCHi counts)") String synthetic;
+  @Option(names = "--groups", description = "as in train, for every recipe") String groups;
+  @Option(names = "--stratify", description = "as in train, for every recipe (e.g. facenet with stratified batches)") String stratify;
   @Option(names = "--reuse", description = "keep runs already in --out whose configuration matches (finished: read back; unfinished: resumed)")
   boolean reuse;
 
@@ -82,7 +86,7 @@ public final class CompareCommand implements Callable<Integer> {
             task != null && encoder.equals("cnn") ? "adapter" : encoder, epochs, batch,
             mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature, lr, 64, s, 0.05, 0, null, null, null, null, null,
             null, null, null, null, null, null, null, task, textEncoder, null, null, null, null,
-            null, null, null, null, null));
+            augment, groups, stratify, null, synthetic));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();

@@ -134,6 +134,27 @@ class CompareHeldOutTest {
     assertBadInput(run(concat(b, "--reuse")), "holds a run of another configuration");
   }
 
+  @Test
+  void strategyOptionsReachEveryRunAsInTrain(@TempDir Path tmp) throws Exception {
+    Path x = tmp.resolve("x.npy");
+    Path y = tmp.resolve("y.npy");
+    blobs(x, y, 128, 8, 5);
+    Path g = tmp.resolve("groups.txt");
+    Files.writeString(g, "0 a\n1 a\n2 b\n3 b\n");
+    String[] common = {"--data", x.toString(), "--labels", y.toString(), "--encoder", "mlp", "--epochs", "2", "--batch", "32",
+        "--groups", g.toString(), "--stratify", "2/1"};
+    Path cmp = tmp.resolve("cmp");
+    assertEquals(0, run(concat(concat(new String[] {"compare", "--recipes", "facenet", "--out", cmp.toString()}, common))).code());
+    Path single = tmp.resolve("single");
+    CliRun.Outcome t = run(concat(concat(new String[] {"train", "--recipe", "facenet", "--seed", "1", "--no-progress", "--out",
+        single.toString()}, common)));
+    assertEquals(0, t.code(), t.err());
+    assertEquals(Files.readString(single.resolve("config.json")), Files.readString(cmp.resolve("facenet-seed1").resolve("config.json")));
+    assertTrue(Files.readString(single.resolve("config.json")).contains("stratif"), "the stratified sampler is in the configuration");
+    assertEquals(json(single.resolve("summary.json")).get("final_metrics"),
+        json(cmp.resolve("facenet-seed1").resolve("summary.json")).get("final_metrics"));
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);
