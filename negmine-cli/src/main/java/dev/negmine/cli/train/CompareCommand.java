@@ -42,6 +42,20 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature of infonce / simclr recipes (default ${DEFAULT-VALUE})")
   double temperature;
   @Option(names = "--out", description = "comparison directory (default runs/compare-TIMESTAMP)") Path out;
+  @Option(names = "--held-out", description = "also embed these items (same forms as --data) with every trained model and report their"
+      + " retrieval metrics, with raw features as the reference; e.g. Fashion-MNIST's train split, which no default run sees")
+  Path heldOut;
+  @Option(names = "--held-out-labels", description = "labels .npy for .npy --held-out features") Path heldOutLabels;
+  @Option(names = "--held-out-items", defaultValue = "0", description = "use the first N held-out items; 0 = all (default ${DEFAULT-VALUE})")
+  int heldOutItems;
+  @Option(names = "--base", split = ",", description = "RECIPE=BASE pairs: report RECIPE's mean change against BASE (both among --recipes)")
+  List<String> base;
+  @Option(names = "--augment", description = "as in train, for every recipe (e.g. a milder setting of facenet-aug or simclr)") String augment;
+  @Option(names = "--synthetic", description = "as in train, for every recipe (e.g. other MoCHi counts)") String synthetic;
+  @Option(names = "--groups", description = "as in train, for every recipe") String groups;
+  @Option(names = "--stratify", description = "as in train, for every recipe (e.g. facenet with stratified batches)") String stratify;
+  @Option(names = "--reuse", description = "keep runs already in --out whose configuration matches (finished: read back; unfinished: resumed)")
+  boolean reuse;
 
   @Override
   public Integer call() {
@@ -54,12 +68,19 @@ public final class CompareCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--seeds must be >= 1");
     }
     Path dir = out != null ? out : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    if (Files.exists(dir.resolve("compare.html"))) {
-      throw new IllegalArgumentException(dir + " already holds a comparison");
+    if (Files.exists(dir.resolve("compare.html")) && !reuse) {
+      throw new IllegalArgumentException(dir + " already holds a comparison (--reuse keeps its matching runs)");
     }
+    List<String> names = recipes.stream().map(r -> r.trim().toLowerCase(Locale.ROOT)).distinct().toList();
+    Map<String, String> bases = CompareTable.parseBases(base, names);
+    if (heldOut == null && (heldOutLabels != null || heldOutItems != 0)) {
+      throw new IllegalArgumentException("--held-out-labels and --held-out-items need --held-out");
+    }
+    HeldOut held = heldOut == null ? null : HeldOut.load(heldOut, heldOutLabels, heldOutItems);
     Map<String, List<RunSummary>> results = new LinkedHashMap<>();
+    Map<String, List<Map<String, Double>>> heldResults = new LinkedHashMap<>();
     List<TrainOptions> jobs = new ArrayList<>();
-    for (String r : recipes) {
+    for (String r : names) {
       for (int s = 1; s <= seeds; s++) {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
             task != null && encoder.equals("cnn") ? "adapter" : encoder,
@@ -67,7 +88,7 @@ public final class CompareCommand implements Callable<Integer> {
             mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature,
             lr != null ? lr : task != null ? TextJobs.TASK_LR : TrainCommand.DEFAULT_LR, 64, s, 0.05, 0, null, null, null, null, null,
             null, null, null, null, null, null, null, task, textEncoder, null, null, null, null,
-            null, null, null, null, null));
+            augment, groups, stratify, null, synthetic));
       }
     }
     List<TrainCommand.Job> prepared = new ArrayList<>();
@@ -78,15 +99,39 @@ public final class CompareCommand implements Callable<Integer> {
       TrainOptions o = jobs.get(i);
       TrainCommand.Job job = prepared.get(i);
       Path runDir = dir.resolve(o.recipe() + "-seed" + o.seed());
-      o.save(runDir);
-      System.err.printf(Locale.ROOT, "[%d/%d] %s seed %d%n", i + 1, jobs.size(), o.recipe(), o.seed());
-      RunSummary s = TrainingRun.builder().dir(runDir).config(job.config()).train(job.train()).eval(job.eval())
+      TrainingRun.Builder b = TrainingRun.builder().dir(runDir).config(job.config()).train(job.train()).eval(job.eval())
           .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR)
-          .trainIds(job.trainIds()).listener(RunListener.NONE).build().run();
-      ReportWriter.write(runDir);
+          .trainIds(job.trainIds()).listener(RunListener.NONE);
+      String state = reuse ? CompareTable.existing(runDir, b.build().configJson()) : "new";
+      RunSummary s;
+      if (state.equals("finished")) {
+        System.err.printf(Locale.ROOT, "[%d/%d] %s seed %d: finished run kept%n", i + 1, jobs.size(), o.recipe(), o.seed());
+        s = CompareTable.readSummary(runDir);
+      } else {
+        if (state.equals("new")) {
+          o.save(runDir);
+        }
+        System.err.printf(Locale.ROOT, "[%d/%d] %s seed %d%s%n", i + 1, jobs.size(), o.recipe(), o.seed(),
+            state.equals("new") ? "" : ": resumed");
+        s = b.resume(!state.equals("new")).build().run();
+        ReportWriter.write(runDir);
+      }
       results.computeIfAbsent(o.recipe(), k -> new ArrayList<>()).add(s);
+      if (held != null) {
+        Map<String, Double> m = held.evaluate(runDir);
+        heldResults.computeIfAbsent(o.recipe(), k -> new ArrayList<>()).add(m);
+        System.err.printf(Locale.ROOT, "      held-out MAP@R %.4f  P@1 %.4f (%d items)%n", m.get("map_at_r"), m.get("p_at_1"), held.size());
+      }
     }
-    Path html = writeReport(dir, results);
+    if (held != null) {
+      CompareTable table = new CompareTable(held.description(), held.raw(), results, heldResults, bases);
+      table.write(dir);
+      Path html = writeReport(dir, results, "<h2>Held out</h2><pre>" + ReportWriter.esc(table.text()) + "</pre>");
+      System.out.print(table.text());
+      System.out.println("report: " + html.toAbsolutePath());
+      return TrainSupport.OK;
+    }
+    Path html = writeReport(dir, results, "");
     System.out.printf("%-14s %8s %8s %8s %8s %10s %10s%n", "recipe", "MAP@R", "sd", "spread", "P@1", "loop s", "collapsed");
     RunSummary any = results.values().iterator().next().get(0);
     // the frozen features, evaluated before any step (the same for every recipe and seed)
@@ -116,7 +161,7 @@ public final class CompareCommand implements Callable<Integer> {
     return new double[] {mean, Math.sqrt(var)};
   }
 
-  private static Path writeReport(Path dir, Map<String, List<RunSummary>> results) throws IOException {
+  private static Path writeReport(Path dir, Map<String, List<RunSummary>> results, String extraHtml) throws IOException {
     CategoryChart chart = new CategoryChartBuilder().width(820).height(400).title("Final metrics by recipe (mean over seeds)")
         .xAxisTitle("recipe").build();
     List<String> names = new ArrayList<>(results.keySet());
@@ -152,7 +197,7 @@ public final class CompareCommand implements Callable<Integer> {
       }
       h.append("</td></tr>");
     }
-    h.append("</table><p><img src=\"compare.png\" alt=\"comparison chart\"></p></body></html>\n");
+    h.append("</table>").append(extraHtml).append("<p><img src=\"compare.png\" alt=\"comparison chart\"></p></body></html>\n");
     Path html = dir.resolve("compare.html");
     dev.negmine.train.run.RunFiles.writeString(html, h.toString());
     return html;
