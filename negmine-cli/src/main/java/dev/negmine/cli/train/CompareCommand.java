@@ -38,9 +38,11 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;
   @Option(names = "--epochs", description = "epochs (default " + TrainCommand.DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")") Integer epochs;
   @Option(names = "--batch", defaultValue = "160") int batch;
-  @Option(names = "--lr", description = "learning rate (default " + TrainCommand.DEFAULT_LR + "; --task: " + TextJobs.TASK_LR + ")") Double lr;
-  @Option(names = "--temperature", defaultValue = "0.05", description = "InfoNCE temperature of infonce / simclr recipes (default ${DEFAULT-VALUE})")
-  double temperature;
+  @Option(names = "--lr", description = "learning rate (default " + TrainCommand.DEFAULT_LR + "; --task: " + TextJobs.TASK_LR
+      + "; simclr " + TrainCommand.SIMCLR_LR + ")") Double lr;
+  @Option(names = "--temperature", description = "InfoNCE temperature of infonce / simclr recipes (default as in train: "
+      + TrainCommand.DEFAULT_TEMPERATURE + ", simclr " + TrainCommand.SIMCLR_TEMPERATURE + ")")
+  Double temperature;
   @Option(names = "--out", description = "comparison directory (default runs/compare-TIMESTAMP)") Path out;
   @Option(names = "--held-out", description = "also embed these items (same forms as --data) with every trained model and report their"
       + " retrieval metrics, with raw features as the reference; e.g. Fashion-MNIST's train split, which no default run sees")
@@ -85,8 +87,8 @@ public final class CompareCommand implements Callable<Integer> {
         jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
             task != null && encoder.equals("cnn") ? "adapter" : encoder,
             epochs != null ? epochs : task != null ? TextJobs.TASK_EPOCHS : TrainCommand.DEFAULT_EPOCHS, batch,
-            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, temperature,
-            lr != null ? lr : task != null ? TextJobs.TASK_LR : TrainCommand.DEFAULT_LR, 64, s, 0.05, 0, null, null, null, null, null,
+            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, TrainCommand.temperature(temperature, r),
+            TrainCommand.learningRate(lr, r, task != null), 64, s, 0.05, 0, null, null, null, null, null,
             null, null, null, null, null, null, null, task, textEncoder, null, null, null, null,
             augment, groups, stratify, null, synthetic));
       }
