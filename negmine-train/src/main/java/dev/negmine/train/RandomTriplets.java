@@ -10,11 +10,11 @@ import java.util.SplittableRandom;
  * The no-mining baseline of the {@code random} recipe: per anchor, one uniformly random positive and
  * one uniformly random negative, ignoring the scores. Seeded by (config seed, step).
  */
-final class RandomTriplets implements Miner {
-  static final String NAME = "random";
+public final class RandomTriplets implements Miner {
+  public static final String NAME = "random";
   private final MinerConfig config;
 
-  RandomTriplets(MinerConfig config) {
+  public RandomTriplets(MinerConfig config) {
     this.config = config;
   }
 

@@ -59,8 +59,8 @@ public record TrainConfig(
     if (mPerClass < 0) {
       throw new IllegalArgumentException("m per class must be >= 0, got " + mPerClass);
     }
-    if (sources != null && !loss.equals("triplet") && !(loss.equals("infonce") && sources.dynamicInfoNce())) {
-      throw new IllegalArgumentException("negative sources (mix, queue, pool) train with the triplet loss, not " + loss);
+    if (sources != null && loss.equals("soft-triplet")) {
+      throw new IllegalArgumentException("negative sources (mix, queue, pool) train with triplet, contrastive or infonce, not " + loss);
     }
     if (sources != null && sources.dynamicInfoNce() && !loss.equals("infonce")) {
       throw new IllegalArgumentException("the dynamic source's InfoNCE setting needs the infonce loss, not " + loss);

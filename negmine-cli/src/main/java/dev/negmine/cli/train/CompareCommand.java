@@ -1,6 +1,7 @@
 package dev.negmine.cli.train;
 
 import dev.negmine.train.run.RunListener;
+import dev.negmine.train.spec.RunSpec;
 import dev.negmine.train.run.RunSummary;
 import dev.negmine.train.run.TrainingRun;
 import java.io.IOException;
@@ -36,9 +37,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--task", description = "a built-in text task instead of --data: wordnet[:N] or wordnet-gloss[:N]") String task;
   @Option(names = "--text-encoder", description = "frozen text encoder for --task (default all-minilm-l6-v2-q)") String textEncoder;
   @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;
-  @Option(names = "--epochs", description = "epochs (default " + TrainCommand.DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")") Integer epochs;
+  @Option(names = "--epochs", description = "epochs (default " + dev.negmine.train.spec.Defaults.EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")") Integer epochs;
   @Option(names = "--batch", defaultValue = "160") int batch;
-  @Option(names = "--lr", description = "learning rate (default " + TrainCommand.DEFAULT_LR + "; --task: " + TextJobs.TASK_LR
+  @Option(names = "--lr", description = "learning rate (default " + dev.negmine.train.spec.Defaults.LEARNING_RATE + "; --task: " + TextJobs.TASK_LR
       + "; simclr " + TrainCommand.SIMCLR_LR + ")") Double lr;
   @Option(names = "--temperature", description = "InfoNCE temperature of infonce / simclr recipes (default as in train: "
       + TrainCommand.DEFAULT_TEMPERATURE + ", simclr " + TrainCommand.SIMCLR_TEMPERATURE + ")")
@@ -81,29 +82,25 @@ public final class CompareCommand implements Callable<Integer> {
     HeldOut held = heldOut == null ? null : HeldOut.load(heldOut, heldOutLabels, heldOutItems);
     Map<String, List<RunSummary>> results = new LinkedHashMap<>();
     Map<String, List<Map<String, Double>>> heldResults = new LinkedHashMap<>();
-    List<TrainOptions> jobs = new ArrayList<>();
+    List<RunSpec> jobs = new ArrayList<>();
     for (String r : names) {
       for (int s = 1; s <= seeds; s++) {
-        jobs.add(new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), r.trim().toLowerCase(Locale.ROOT),
-            task != null && encoder.equals("cnn") ? "adapter" : encoder,
-            epochs != null ? epochs : task != null ? TextJobs.TASK_EPOCHS : TrainCommand.DEFAULT_EPOCHS, batch,
-            mPerClass != null ? mPerClass : task != null ? TextJobs.TEXT_M_PER_CLASS : 16, null, null, "active-mean", 0.2, TrainCommand.temperature(temperature, r),
-            TrainCommand.learningRate(lr, r, task != null), 64, s, 0.05, 0, null, null, null, null, null,
-            null, null, null, null, null, null, null, task, textEncoder, null, null, null, null,
-            augment, groups, stratify, null, synthetic));
+        // one train run per (recipe, seed): the same spec as 'negmine train' with these options
+        jobs.add(RunSpec.builder().data(data).labels(str(labels)).evalData(evalData).evalLabels(str(evalLabels))
+            .recipe(r).encoder(encoder).epochs(epochs).batch(batch).mPerClass(mPerClass).temperature(temperature)
+            .learningRate(lr).seed((long) s).task(task).textEncoder(textEncoder).augment(augment).groups(groups)
+            .stratify(stratify).synthetic(synthetic).build());
       }
     }
-    List<TrainCommand.Job> prepared = new ArrayList<>();
-    for (TrainOptions o : jobs) {
+    List<dev.negmine.train.spec.Runs.Job> prepared = new ArrayList<>();
+    for (RunSpec o : jobs) {
       prepared.add(TrainCommand.prepare(o));
     }
     for (int i = 0; i < jobs.size(); i++) {
-      TrainOptions o = jobs.get(i);
-      TrainCommand.Job job = prepared.get(i);
+      RunSpec o = jobs.get(i);
+      dev.negmine.train.spec.Runs.Job job = prepared.get(i);
       Path runDir = dir.resolve(o.recipe() + "-seed" + o.seed());
-      TrainingRun.Builder b = TrainingRun.builder().dir(runDir).config(job.config()).train(job.train()).eval(job.eval())
-          .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR)
-          .trainIds(job.trainIds()).listener(RunListener.NONE);
+      TrainingRun.Builder b = dev.negmine.train.spec.Runs.run(job, runDir).listener(RunListener.NONE);
       String state = reuse ? CompareTable.existing(runDir, b.build().configJson()) : "new";
       RunSummary s;
       if (state.equals("finished")) {

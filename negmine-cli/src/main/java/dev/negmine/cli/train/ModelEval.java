@@ -30,7 +30,7 @@ public final class ModelEval {
     String t = task;
     String enc = textEncoder;
     if (model != null) {
-      TrainOptions o = TrainOptions.load(model);
+      dev.negmine.train.spec.RunSpec o = dev.negmine.train.spec.RunSpec.load(model);
       if (o.task() == null) {
         throw new IllegalArgumentException(model + " was not trained on a built-in task; use --model RUN --data PATH");
       }

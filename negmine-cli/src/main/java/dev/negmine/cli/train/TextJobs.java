@@ -25,9 +25,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class TextJobs {
   /** Hidden units of the residual adapter head. */
-  static final int ADAPTER_HIDDEN = 384;
+  static final int ADAPTER_HIDDEN = dev.negmine.train.spec.Defaults.ADAPTER_HIDDEN;
   /** Default items per class in a batch for text: pairs have two. */
-  static final int TEXT_M_PER_CLASS = 2;
+  static final int TEXT_M_PER_CLASS = dev.negmine.train.spec.Defaults.TEXT_M_PER_CLASS;
   /**
    * Split seed of text data without --eval-data: fixed, so runs with different training seeds
    * evaluate on the same held-out classes and their spread measures training alone.
@@ -38,7 +38,7 @@ public final class TextJobs {
 
   /** Whether a job reads text: a task, or a .jsonl / .tsv data file. */
   public static boolean isText(String task, String data) {
-    return task != null || (data != null && TextReaders.isText(Path.of(data)));
+    return dev.negmine.train.spec.RunSpec.isText(task, data);
   }
 
   /** The corpora of a text job: {train, eval} (eval null when there is none). */
@@ -62,9 +62,9 @@ public final class TextJobs {
   /** Extra training synsets of {@code --task wordnet} without a {@code :N} suffix. */
   static final int DEFAULT_EXTRA_SYNSETS = 8000;
   /** Defaults of train / compare with {@code --task} (see the README's WordNet table). */
-  static final String TASK_RECIPE = "batch-hard";
-  static final int TASK_EPOCHS = 3;
-  static final double TASK_LR = 0.0003;
+  static final String TASK_RECIPE = dev.negmine.train.spec.Defaults.TASK_RECIPE;
+  static final int TASK_EPOCHS = dev.negmine.train.spec.Defaults.TASK_EPOCHS;
+  static final double TASK_LR = dev.negmine.train.spec.Defaults.TASK_LEARNING_RATE;
 
   /** {@code wordnet[-gloss][:N]}: the WordNet task with N extra training synsets. */
   static WordNetTask.Split wordnet(String task) throws IOException {
@@ -87,7 +87,7 @@ public final class TextJobs {
     return WordNetTask.load(glosses, extra);
   }
 
-  static TrainCommand.Job prepare(TrainOptions o) throws IOException {
+  static dev.negmine.train.spec.Runs.Job prepare(dev.negmine.train.spec.RunSpec o) throws IOException {
     String encoderName = TextEncoders.requireKnown(o.textEncoder() == null ? TextEncoders.DEFAULT : o.textEncoder());
     if (o.labels() != null || o.evalLabels() != null) {
       throw new IllegalArgumentException("--labels is for .npy features; text data carries its labels");
@@ -111,7 +111,7 @@ public final class TextJobs {
     }
     LabeledData[] x = embed(encoderName, List.of(train, eval), System.err);
     String what = o.task() != null ? o.task() + " task" : o.data();
-    return new TrainCommand.Job(o.toConfig(x[0], taskGroups), x[0], x[1], what + " (" + train.size() + " train texts in " + train.classes()
+    return new dev.negmine.train.spec.Runs.Job(dev.negmine.train.spec.SpecResolver.toConfig(o, x[0], taskGroups), x[0], x[1], what + " (" + train.size() + " train texts in " + train.classes()
         + " classes, " + eval.size() + " eval texts in " + eval.classes() + " unseen classes; frozen encoder "
         + encoderName + ")", ids);
   }
@@ -161,7 +161,7 @@ public final class TextJobs {
     TextCorpus c = corpora(null, data.toString(), null, maxBadLines, 0.5)[0];
     String name = encoder;
     if (model != null) {
-      TrainOptions o = TrainOptions.load(model);
+      dev.negmine.train.spec.RunSpec o = dev.negmine.train.spec.RunSpec.load(model);
       if (!isText(o.task(), o.data())) {
         throw new IllegalArgumentException(model + " was not trained on text; it cannot embed " + data);
       }

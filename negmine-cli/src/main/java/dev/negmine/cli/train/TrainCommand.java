@@ -1,6 +1,10 @@
 package dev.negmine.cli.train;
 
 import dev.negmine.train.TrainConfig;
+import dev.negmine.train.spec.Defaults;
+import dev.negmine.train.spec.RunSpec;
+import dev.negmine.train.spec.Runs;
+import dev.negmine.train.spec.SpecResolver;
 import dev.negmine.train.data.DataSources;
 import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.monitor.BatchStats;
@@ -27,32 +31,11 @@ import picocli.CommandLine.Option;
     description = {"Train an embedding model with online hard-negative mining.",
         "With no arguments: the facenet recipe on the bundled Fashion-MNIST test split, a small CNN."})
 public final class TrainCommand implements Callable<Integer> {
-  /**
-   * Channels of the default CNN's two conv stages. Measured on Fashion-MNIST (facenet, 10 epochs,
-   * MAP@R / P@1 on 10k train-split items): 8/16 channels 0.705 / 0.854, 16/32 channels 0.725 /
-   * 0.865 for about 1.4x the step time.
-   */
-  static final int[] CNN_CHANNELS = {16, 32};
-  static final int DEFAULT_EPOCHS = 10;
-  /** Adam's learning rate unless --lr (built-in text tasks: {@link TextJobs#TASK_LR}). */
-  static final double DEFAULT_LR = 0.003;
-  static final double DEFAULT_TEMPERATURE = 0.05;
-  /**
-   * simclr's defaults, measured on the held-out protocol (3 seeds, README): temperature 0.5 and lr
-   * 0.0005 beat raw pixels on every seed; temperature 0.1 did not, and lr 0.003 fell below raw.
-   */
-  static final double SIMCLR_TEMPERATURE = 0.5;
-  static final double SIMCLR_LR = 0.0005;
-
-  /** The learning rate unless given: per built-in text task, per recipe (simclr), else the default. */
-  static double learningRate(Double given, String recipe, boolean task) {
-    return given != null ? given : task ? TextJobs.TASK_LR : "simclr".equalsIgnoreCase(recipe) ? SIMCLR_LR : DEFAULT_LR;
-  }
-
-  /** The InfoNCE temperature unless given: simclr's own, else the default. */
-  static double temperature(Double given, String recipe) {
-    return given != null ? given : "simclr".equalsIgnoreCase(recipe) ? SIMCLR_TEMPERATURE : DEFAULT_TEMPERATURE;
-  }
+  static final int DEFAULT_EPOCHS = Defaults.EPOCHS;
+  static final double DEFAULT_LR = Defaults.LEARNING_RATE;
+  static final double DEFAULT_TEMPERATURE = Defaults.TEMPERATURE;
+  static final double SIMCLR_TEMPERATURE = Defaults.SIMCLR_TEMPERATURE;
+  static final double SIMCLR_LR = Defaults.SIMCLR_LEARNING_RATE;
 
   @Option(names = "--data", description = "training data: a directory, an *images-idx3-ubyte[.gz] file, or a .npy (with --labels); default: bundled Fashion-MNIST t10k")
   Path data;
@@ -214,30 +197,28 @@ public final class TrainCommand implements Callable<Integer> {
   private int train() throws IOException {
     long start = System.nanoTime();
     boolean lead = collective == null || collective.rank() == 0;
-    TrainOptions opts;
+    RunSpec opts;
     Path dir;
     if (resume != null) {
       dir = resume;
-      opts = TrainOptions.load(dir);
+      opts = RunSpec.load(dir);
     } else {
-      boolean text = TextJobs.isText(task, str(data));
-      boolean t = task != null;
-      String recipeName = (recipe != null ? recipe : t ? TextJobs.TASK_RECIPE : "facenet").toLowerCase(Locale.ROOT);
-      opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipeName,
-          text && encoder.equalsIgnoreCase("cnn") ? "adapter" : encoder.toLowerCase(Locale.ROOT),
-          epochs != null ? epochs : t ? TextJobs.TASK_EPOCHS : DEFAULT_EPOCHS, batch,
-          mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin,
-          temperature(temperature, recipeName), learningRate(lr, recipeName, t),
-          embeddingSize, seed, valFraction, checkpointEvery, queue, queueWarmup, momentum, pool, poolPerAnchor, poolExpiry,
-          poolRefreshEvery, poolTop, poolTtl, mix, mixTo, slots, task, textEncoder, maxBadLines, negatives, dynamicLandmarks,
-          extraGradients, augment, groups, stratify, tier, synthetic);
+      opts = RunSpec.builder().data(data).labels(str(labels)).evalData(evalData).evalLabels(str(evalLabels))
+          .recipe(recipe).encoder(encoder).epochs(epochs).batch(batch).mPerClass(mPerClass).miner(miner).loss(loss)
+          .reduction(reduction).margin(margin).temperature(temperature).learningRate(lr).embeddingSize(embeddingSize)
+          .seed(seed).valFraction(valFraction).checkpointEvery(checkpointEvery).queue(queue).queueWarmup(queueWarmup)
+          .momentum(momentum).pool(pool).poolPerAnchor(poolPerAnchor).poolExpiry(poolExpiry)
+          .poolRefreshEvery(poolRefreshEvery).poolTop(poolTop).poolTtl(poolTtl).mix(mix).mixTo(mixTo).slots(slots)
+          .task(task).textEncoder(textEncoder).maxBadLines(maxBadLines).negatives(negatives)
+          .dynamicLandmarks(dynamicLandmarks).extraGradients(extraGradients).augment(augment).groups(groups)
+          .stratify(stratify).tier(tier).synthetic(synthetic).build();
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {
+      if (Files.exists(dir.resolve(RunSpec.FILE)) || Files.exists(dir.resolve("config.json"))) {
         throw new IllegalArgumentException(dir + " already holds a run; choose another --out or --resume it");
       }
     }
-    Job job = prepare(opts);
+    Runs.Job job = prepare(opts);
     if (resume == null && lead) {
       opts.save(dir);
     }
@@ -247,9 +228,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (collective != null) {
       progress.prefix = "[rank 0/" + collective.worldSize() + "] ";
     }
-    RunSummary summary = TrainingRun.builder().dir(dir).config(job.config()).train(job.train()).eval(job.eval())
-        .dataDescription(job.description()).miners(TrainSupport.MINERS).evaluator(TrainSupport.EVALUATOR).trainIds(job.trainIds())
-        .listener(progress).resume(resume != null).stopOnCollapse(stopOnCollapse)
+    RunSummary summary = Runs.run(job, dir).listener(progress).resume(resume != null).stopOnCollapse(stopOnCollapse)
         .checkpointEverySteps(opts.checkpointEvery()).collective(collective).gradShards(gradShards == null ? 0 : gradShards)
         .build().run();
     if (!lead) {
@@ -271,31 +250,9 @@ public final class TrainCommand implements Callable<Integer> {
     return TrainSupport.OK;
   }
 
-  /** Data and configuration of a job; validates everything before the run directory is touched. */
-  record Job(TrainConfig config, LabeledData train, LabeledData eval, String description, long[] trainIds) {}
-
-  static Job prepare(TrainOptions opts) throws IOException {
-    if (TextJobs.isText(opts.task(), opts.data())) {
-      return TextJobs.prepare(opts);
-    }
-    LabeledData all = TrainSupport.load(path(opts.data()), path(opts.labels()));
-    LabeledData train;
-    LabeledData eval;
-    long[] ids;
-    if (opts.evalData() != null) {
-      train = all;
-      eval = TrainSupport.load(path(opts.evalData()), path(opts.evalLabels()));
-      ids = java.util.stream.LongStream.range(0, all.size()).toArray();
-    } else {
-      // item ids are row numbers of --data, so pools mined over --data line up with the train split
-      int[][] rows = DataSources.splitRows(all, opts.valFraction(), opts.seed());
-      train = all.subset(rows[0], "train split");
-      eval = all.subset(rows[1], "validation split");
-      ids = java.util.Arrays.stream(rows[0]).asLongStream().toArray();
-    }
-    return new Job(opts.toConfig(train), train, eval,
-        (opts.data() == null ? DataSources.BUNDLED : opts.data()) + (opts.evalData() == null
-            ? " (validation " + opts.valFraction() + " held out)" : " / eval " + opts.evalData()), ids);
+  /** Data and configuration of a job (the library's); validates everything before the run directory is touched. */
+  static Runs.Job prepare(RunSpec opts) throws IOException {
+    return TextJobs.isText(opts.task(), opts.data()) ? TextJobs.prepare(opts) : Runs.prepare(opts);
   }
 
   static String format(Map<String, Double> m) {

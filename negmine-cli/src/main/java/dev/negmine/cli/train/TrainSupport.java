@@ -21,32 +21,18 @@ final class TrainSupport {
   static final int FAILURE = 1;
   static final int BAD_INPUT = 2;
 
-  static final MinerFactory MINERS = Miners::create;
-
-  /** Cosine retrieval metrics, each item querying all others. */
-  static final Evaluator EVALUATOR = (emb, labels) -> toMap(
-      RetrievalMetrics.evaluate(emb, labels, RetrievalConfig.defaults().withDistance(Distance.COSINE)));
+  static final MinerFactory MINERS = dev.negmine.train.spec.Runs.MINERS;
+  static final Evaluator EVALUATOR = dev.negmine.train.spec.Runs.EVALUATOR;
 
   private TrainSupport() {}
 
   static Map<String, Double> toMap(RetrievalResult r) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    m.put("map_at_r", r.mapAtR());
-    m.put("p_at_1", r.precisionAt1());
-    m.put("r_precision", r.rPrecision());
-    m.put("mrr", r.mrr());
-    return m;
+    return dev.negmine.train.spec.Runs.metrics(r);
   }
 
   /** The data at {@code path} (bundled data when null). */
   static LabeledData load(Path path, Path labels) throws IOException {
-    if (path == null) {
-      if (labels != null) {
-        throw new IllegalArgumentException("--labels needs --data");
-      }
-      return DataSources.bundled();
-    }
-    return DataSources.load(path, labels);
+    return dev.negmine.train.spec.Runs.load(path == null ? null : path.toString(), labels == null ? null : labels.toString());
   }
 
   /**

@@ -105,15 +105,4 @@ class TrainCommandTest {
     assertTrue(Files.exists(out.resolve("compare.png")));
     assertTrue(Files.exists(out.resolve("random-seed2").resolve("report.html")));
   }
-
-  @Test
-  void simclrHasItsOwnTemperatureAndLearningRateUnlessGiven() {
-    assertEquals(0.5, TrainCommand.temperature(null, "simclr"));
-    assertEquals(0.0005, TrainCommand.learningRate(null, "SimCLR", false));
-    assertEquals(0.05, TrainCommand.temperature(null, "infonce"));
-    assertEquals(0.003, TrainCommand.learningRate(null, "facenet", false));
-    assertEquals(TextJobs.TASK_LR, TrainCommand.learningRate(null, "batch-hard", true));
-    assertEquals(0.1, TrainCommand.temperature(0.1, "simclr"));
-    assertEquals(0.002, TrainCommand.learningRate(0.002, "simclr", false));
-  }
 }

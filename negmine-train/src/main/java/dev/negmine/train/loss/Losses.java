@@ -42,6 +42,20 @@ public final class Losses {
     return new InfoNceLoss(temperature, symmetric, logQ);
   }
 
+  /**
+   * The loss over negative-source tuples that a run's loss name means: the semi-hard triplet loss,
+   * contrastive (negative margin at least 0.5, as for mined tuples) or InfoNCE at the run's
+   * temperature. The soft-margin triplet has no source form.
+   */
+  public static SourceLoss forSources(dev.negmine.train.TrainConfig config, double margin) {
+    return switch (config.loss()) {
+      case "triplet" -> new MixedTripletLoss(margin, config.reduction());
+      case "contrastive" -> new SourceContrastiveLoss(0, Math.max(margin, 0.5), config.reduction());
+      case "infonce" -> new SourceInfoNceLoss(config.temperature());
+      default -> throw new IllegalArgumentException("negative sources do not train the " + config.loss() + " loss");
+    };
+  }
+
   /** Rows {@code idx} of {@code x}, on the graph. */
   static NDArray rows(NDArray x, int[] idx) {
     return x.get(new NDIndex("{}", x.getManager().create(idx)));

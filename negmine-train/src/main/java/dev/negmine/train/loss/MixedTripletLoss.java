@@ -11,8 +11,28 @@ import ai.djl.ndarray.NDList;
  * of {@code constants} (memory-queue rows and detached extra items: no gradient). A pure function
  * of its inputs.
  */
-public final class MixedTripletLoss {
-  private MixedTripletLoss() {}
+public record MixedTripletLoss(double margin, Reduction reduction) implements SourceLoss {
+  public MixedTripletLoss {
+    if (!Double.isFinite(margin) || reduction == null) {
+      throw new IllegalArgumentException("triplet loss needs a finite margin and a reduction, got " + margin + ", " + reduction);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "triplet(margin=" + margin + ")";
+  }
+
+  /**
+   * The semi-hard terms of {@code tuples} (those whose negative lies farther than the positive,
+   * {@link StepTuples.Pairs#closer()}), as {@link #compute(NDArray, int, NDArray, int[], int[], int[], int[], double, Reduction)}.
+   */
+  @Override
+  public NDArray compute(NDArray live, NDArray constants, StepTuples tuples) {
+    int[][] terms = tuples.closerTerms();
+    return compute(live, tuples.batch(), constants, tuples.negAnchor(), tuples.negRow(), terms[0], terms[1], margin,
+        reduction);
+  }
 
   /**
    * The loss {@code reduce(max(0, d(a,p) - d(a,n) + margin))} over the listed terms, L2 distances.

@@ -332,7 +332,7 @@ public final class TrainingRun {
     return last;
   }
 
-  private static String stepLine(BatchStats s, dev.negmine.train.negatives.NegativeSources sources, Trainer.StepComm comm) {
+  private static String stepLine(BatchStats s, dev.negmine.train.negatives.NegativeSources sources, dev.negmine.train.step.ReplicaExecution.StepComm comm) {
     JsonObject o = LINE.toJsonTree(s).getAsJsonObject();
     o.addProperty("type", "step");
     if (comm != null) {

@@ -32,4 +32,22 @@ public interface BatchSampler {
   static BatchSampler shuffle(int n, long seed) {
     return new ShuffleSampler(n, seed);
   }
+
+  /**
+   * The sampler a run's settings ask for: shuffled batches for self-supervised runs (they never
+   * read labels), else stratified by coarse group, sibling classes together, M-per-class, or
+   * shuffled, in that order of precedence.
+   */
+  static BatchSampler forRun(long[] labels, int mPerClass, dev.negmine.train.MoreNegatives more, long seed) {
+    if (more != null && more.selfSupervised()) {
+      return shuffle(labels.length, seed);
+    }
+    if (more != null && more.stratifyClasses() > 0) {
+      return new StratifiedSampler(labels, more.groups(), more.stratifyClasses(), more.stratifyFromGroup(), seed);
+    }
+    if (more != null && more.siblingBatches()) {
+      return siblings(labels, Math.max(1, mPerClass), more.groups(), seed);
+    }
+    return mPerClass > 0 ? mPerClass(labels, mPerClass, seed) : shuffle(labels.length, seed);
+  }
 }

@@ -119,7 +119,7 @@ class NegativeSourcesTest {
         for (int i = 0; i < 20; i++) {
           rows[i] = (int) ((i + step) % N);
         }
-        NegativeSources.StepPlan plan = s.prepare(rows, step);
+        StepRequest plan = s.prepare(rows, step);
         int total = 200;
         double share = step >= 50 ? 0.1 : 0.3 + (0.1 - 0.3) * step / 50.0;
         assertEquals(Math.round(share * total), plan.mix().count(NegativeSource.RANDOM), "step " + step);
@@ -215,7 +215,7 @@ class NegativeSourcesTest {
       s.queue().enqueue(FloatMatrix.of(2, D, keys), new long[] {0, 1}, new long[] {2000, 2001}, 0);
       // the batch: rows 0 and 4 (both label 0) embedded at the same point
       int[] rows = {0, 4};
-      NegativeSources.StepPlan plan = s.prepare(rows, 1);
+      StepRequest plan = s.prepare(rows, 1);
       FloatMatrix host = FloatMatrix.of(2, D, new float[] {1, 0, 0, 0, 1, 0, 0, 0});
       NDArray all = m.create(host.data(), new Shape(2, D));
       float loss = s.loss(plan, all, host, 0.2, Reduction.ACTIVE_MEAN).getFloat();
@@ -235,14 +235,14 @@ class NegativeSourcesTest {
     try (NDManager m = TorchRuntime.engine().newBaseManager()) {
       for (long step : new long[] {0, 3, 17}) {
         int[] rows = batch(16, step);
-        NegativeSources.StepPlan pd = detached.prepare(rows, step);
-        NegativeSources.StepPlan pf = full.prepare(rows, step);
+        StepRequest pd = detached.prepare(rows, step);
+        StepRequest pf = full.prepare(rows, step);
         assertArrayEquals(rows, pd.forwardRows(), "detached: only the batch goes through the forward pass");
         assertEquals(16 + 12, pf.forwardRows().length);
         float[][] grads = new float[2][];
         float[] values = new float[2];
         NegativeSources[] both = {detached, full};
-        NegativeSources.StepPlan[] plans = {pd, pf};
+        StepRequest[] plans = {pd, pf};
         for (int k = 0; k < 2; k++) {
           FloatMatrix host = Similarities.normalizeRows(features(1).gather(plans[k].forwardRows()));
           NDArray all = m.create(host.data(), new Shape(host.rows(), D));
@@ -323,12 +323,12 @@ class NegativeSourcesTest {
     CandidatePool cp = PoolFiles.read(pool);
     NegativeSources s = sources(poolConfig(pool, "fail"), clock, null);
     int[] rows = batch(16, 3);
-    NegativeSources.StepPlan a = s.prepare(rows, 5);
-    NegativeSources.StepPlan b = s.prepare(rows, 5);
+    StepRequest a = s.prepare(rows, 5);
+    StepRequest b = s.prepare(rows, 5);
     assertArrayEquals(a.forwardRows(), b.forwardRows());
     int drawn = 0;
     for (int i = 0; i < rows.length; i++) {
-      if (a.offline[i] == null) {
+      if (s.offlineDraws()[i] == null) {
         continue;
       }
       Set<Long> seen = new HashSet<>();
@@ -337,9 +337,9 @@ class NegativeSourcesTest {
       for (int r = 0; r < cp.count(anchor); r++) {
         allowed.add(cp.candidateId(anchor, r));
       }
-      assertTrue(a.offline[i].length <= 3);
-      for (int e : a.offline[i]) {
-        long id = ids()[a.extraRows[e]];
+      assertTrue(s.offlineDraws()[i].length <= 3);
+      for (int e : s.offlineDraws()[i]) {
+        long id = ids()[a.extraRows()[e]];
         assertTrue(seen.add(id), "repeat within anchor " + i);
         assertTrue(allowed.contains(id), "not a pool candidate of anchor " + i);
         drawn++;
@@ -418,12 +418,12 @@ class NegativeSourcesTest {
       long step = 1;
       // training keeps sampling while the re-mine runs; every draw comes from one whole pool
       while (s.pool().current() == old && step < 200_000) {
-        NegativeSources.StepPlan plan = s.prepare(rows, step++);
+        StepRequest plan = s.prepare(rows, step++);
         CandidatePool seen = s.pool().current();
         for (int i = 0; i < rows.length; i++) {
-          if (plan.offline[i] != null) {
-            for (int e : plan.offline[i]) {
-              long id = ids()[plan.extraRows[e]];
+          if (s.offlineDraws()[i] != null) {
+            for (int e : s.offlineDraws()[i]) {
+              long id = ids()[plan.extraRows()[e]];
               assertTrue(isCandidate(old, ids()[rows[i]], id) || isCandidate(seen, ids()[rows[i]], id));
             }
           }

@@ -134,27 +134,29 @@ class SyntheticNegativesTest {
     int[] rows = NegativeSourcesTest.batch(24, 5);
     long[] labels = NegativeSourcesTest.labels();
     try (NDManager m = TorchRuntime.engine().newBaseManager()) {
-      NegativeSources.StepPlan plan = s.prepare(rows, 3);
+      StepRequest plan = s.prepare(rows, 3);
       FloatMatrix host = NegativeSourcesTest.features(1).gather(plan.forwardRows());
       NDArray all = m.create(host.data(), new Shape(host.rows(), host.cols()));
       float v1 = s.loss(plan, all, host, 0.2, Reduction.ACTIVE_MEAN).getFloat();
-      NegativeSources.Terms t = s.lastTerms;
+      dev.negmine.train.loss.StepTuples t = s.lastTuples;
+      int synthRows = s.lastSyntheticRows;
       @SuppressWarnings("unchecked")
       Map<String, Map<String, Object>> per = (Map<String, Map<String, Object>>) s.lastStats().get("sources");
-      assertEquals((long) t.syntheticRows(), per.get("synthetic").get("count"));
-      assertTrue(t.syntheticRows() > 0);
-      int synthStart = t.allRows() + t.queueRows();
+      assertEquals((long) synthRows, per.get("synthetic").get("count"));
+      assertTrue(synthRows > 0);
+      // synthetic vectors are the last constant rows of the step's table
+      int synthStart = t.liveRows() + t.constants().rows() - synthRows;
       int synthNegs = 0;
       for (int i = 0; i < t.negRow().length; i++) {
         synthNegs += t.negRow()[i] >= synthStart ? 1 : 0;
       }
-      assertEquals(t.syntheticRows(), synthNegs, "every synthetic row is a negative of one anchor");
-      for (int i = 0; i < t.termPos().length; i++) {
-        int p = t.termPos()[i];
-        int a = t.negAnchor()[t.termNeg()[i]];
+      assertEquals(synthRows, synthNegs, "every synthetic row is a negative of one anchor");
+      for (int i = 0; i < t.termPositive().length; i++) {
+        int p = t.termPositive()[i];
+        int a = t.negAnchor()[t.termNegative()[i]];
         assertTrue(p < rows.length, "positives are batch rows, never synthetic or extra rows");
         assertEquals(labels[rows[a]], labels[rows[p]], "positive shares the anchor's label");
-        int nr = t.negRow()[t.termNeg()[i]];
+        int nr = t.negRow()[t.termNegative()[i]];
         if (nr < rows.length) {
           assertNotEquals(labels[rows[a]], labels[rows[nr]], "real in-batch negatives have another label");
         }
@@ -163,7 +165,7 @@ class SyntheticNegativesTest {
       assertEquals(v1, v2, 0f, "seeded by (seed, step)");
       s.useSynthetic(null);
       s.loss(plan, all, host, 0.2, Reduction.ACTIVE_MEAN);
-      assertEquals(0, s.lastTerms.syntheticRows());
+      assertEquals(0, s.lastSyntheticRows);
     }
   }
 
