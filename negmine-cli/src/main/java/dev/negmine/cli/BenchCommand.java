@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code negmine bench}: quick, reproducible speed figures for the README and for users sizing a
- * machine. JMH (module {@code benchmarks}) is the rigorous harness; this is the one-command view.
+ * {@code negmine bench}: quick, reproducible speed figures for docs/benchmarks.md and for users
+ * sizing a machine. JMH (module {@code benchmarks}) is the rigorous harness; this is the
+ * one-command view.
  */
 @Command(
     name = "bench",

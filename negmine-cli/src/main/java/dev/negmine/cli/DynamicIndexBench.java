@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code negmine bench dynamic-index}: the dynamic tree index with Nyström drift estimation against
  * in-batch, uniform, static-index, stale-tree, brute-force Nyström and oracle negatives while a dual
- * encoder trains (issue 5). Progress goes to stderr; figures to stdout; JSON, HTML and charts to
- * {@code --out}.
+ * encoder trains, at equal encoder budget. Progress goes to stderr; figures to stdout; JSON, HTML
+ * and charts to {@code --out}.
  */
 @Command(
     name = "dynamic-index",

@@ -61,7 +61,7 @@ public final class TextJobs {
 
   /** Extra training synsets of {@code --task wordnet} without a {@code :N} suffix. */
   static final int DEFAULT_EXTRA_SYNSETS = 8000;
-  /** Defaults of train / compare with {@code --task} (see the README's WordNet table). */
+  /** Defaults of train / compare with {@code --task} (the library's; measured: docs/benchmarks.md, WordNet). */
   static final String TASK_RECIPE = dev.negmine.train.spec.Defaults.TASK_RECIPE;
   static final int TASK_EPOCHS = dev.negmine.train.spec.Defaults.TASK_EPOCHS;
   static final double TASK_LR = dev.negmine.train.spec.Defaults.TASK_LEARNING_RATE;

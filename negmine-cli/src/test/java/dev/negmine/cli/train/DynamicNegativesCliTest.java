@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tiny end-to-end runs of the dynamic tree-index negative source (issue 5) through the CLI. */
+/**
+ * Tiny end-to-end runs of the dynamic tree-index negative source (softmax draws over every item's
+ * embedding, log-Q corrected) through the CLI.
+ */
 class DynamicNegativesCliTest {
 
   private static CliRun.Outcome train(Path tmp, Path out, String... extra) throws Exception {

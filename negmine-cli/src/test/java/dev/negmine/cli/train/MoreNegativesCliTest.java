@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tiny end-to-end runs of issue 9's recipes (hierarchical, mochi) and their validation. */
+/**
+ * Tiny end-to-end runs of the more-negatives recipes (hierarchical: stratified batches and the
+ * group-stratified queue tier; mochi: synthetic hard negatives) and their validation.
+ */
 class MoreNegativesCliTest {
   @Test
   void mochiReportsSyntheticNegativesAsASource(@TempDir Path tmp) throws Exception {

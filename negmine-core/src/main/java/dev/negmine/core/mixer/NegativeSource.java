@@ -10,6 +10,9 @@ public enum NegativeSource {
   QUEUE,
   /** Drawn from the offline candidate pool. */
   OFFLINE,
-  /** Sampled from the softmax over a dynamic tree index of all items (issue 5). */
+  /**
+   * Sampled from the softmax over a dynamic tree index of every item's embedding, kept current
+   * by Nyström drift from re-encoded landmarks.
+   */
   DYNAMIC
 }

@@ -110,8 +110,9 @@ public final class Recipes {
   }
 
   /**
-   * Issue 9's strategies of a recipe (null for the others). Each is one strategy added to a base
-   * recipe, so {@code compare} measures it against that base:
+   * The more-negatives strategies of a recipe (augmented views, stratified batches, the
+   * group-stratified queue tier, synthetic hard negatives; null for the others). Each is one
+   * strategy added to a base recipe, so {@code compare} measures it against that base:
    * <ul>
    *   <li>{@code simclr}: self-supervised, two augmented views per item, NT-Xent (no labels).
    *   <li>{@code facenet-aug}: facenet on augmented views (a regulariser).
