@@ -5,7 +5,7 @@ import dev.negmine.train.negatives.SyntheticNegatives;
 import dev.negmine.train.sampling.CoarseGroups;
 
 /**
- * Issue 9's strategies for more and better negatives per anchor, all optional (null / 0 / false
+ * Strategies for more and better negatives per anchor (augmentation, stratified batches, queue tier, MoCHi), all optional (null / 0 / false
  * = off). Part of {@link TrainConfig}.
  *
  * @param augment image augmentation; with {@code selfSupervised} two views per item (SimCLR),

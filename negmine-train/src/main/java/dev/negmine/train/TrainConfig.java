@@ -31,7 +31,7 @@ public record TrainConfig(
     dev.negmine.train.negatives.SourcesConfig sources,
     MoreNegatives more) {
 
-  /** A configuration without issue 9's strategies. */
+  /** A configuration without the strategies for more negatives per anchor. */
   public TrainConfig(EncoderSpec encoder, Curriculum curriculum, String loss, Reduction reduction, double temperature,
       double learningRate, int mPerClass, long seed, dev.negmine.train.negatives.SourcesConfig sources) {
     this(encoder, curriculum, loss, reduction, temperature, learningRate, mPerClass, seed, sources, null);

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The dynamic tree index of issue 5 as a negative source: a {@link DynamicIndex} over every
+ * The dynamic tree index (Monath et al., AISTATS 2023) as a negative source: a {@link DynamicIndex} over every
  * training item's embedding, kept current by Nyström drift estimation from landmark items
  * re-embedded with the current model, and sampled from the softmax {@code exp(<q, y>/tau)} over all
  * items with each draw's proposal log-probability.
