@@ -61,6 +61,7 @@ public final class NegativeSources implements AutoCloseable {
   private final DynamicCandidates dynamic;
   private SyntheticNegatives synthetic;
   private Map<String, Object> lastStats = Map.of();
+  private final List<SourceListener> listeners = new ArrayList<>();
   /** The last step's tuples and how many of its constant rows are synthetic (tests). */
   StepTuples lastTuples;
   int lastSyntheticRows;
@@ -117,6 +118,18 @@ public final class NegativeSources implements AutoCloseable {
 
   public SourcesConfig config() {
     return sc;
+  }
+
+  /** Adds a listener for every later step's statistics and pool refreshes. */
+  public void addListener(SourceListener l) {
+    listeners.add(l);
+  }
+
+  private void publish(long step, Map<String, Object> stats) {
+    lastStats = stats;
+    for (SourceListener l : listeners) {
+      l.onSourceStats(step, stats);
+    }
   }
 
   /** Stratifies the queue's candidates by coarse group (see {@link HierarchicalTier}); null = off. */
@@ -190,10 +203,11 @@ public final class NegativeSources implements AutoCloseable {
         synthRnd);
     lastTuples = t;
     lastSyntheticRows = (int) assembler.syntheticStats.summary().values().stream().mapToLong(SourceStats.Summary::count).sum();
-    lastStats = StepStats.summary(assembler.stats, plan.mix(), sources.values(), plan.step());
+    Map<String, Object> stats = StepStats.summary(assembler.stats, plan.mix(), sources.values(), plan.step());
     if (synthetic != null) {
-      StepStats.addSynthetic(lastStats, assembler.syntheticStats, assembler.realLoss, assembler.syntheticLoss);
+      StepStats.addSynthetic(stats, assembler.syntheticStats, assembler.realLoss, assembler.syntheticLoss);
     }
+    publish(plan.step(), stats);
     return t;
   }
 
@@ -207,7 +221,7 @@ public final class NegativeSources implements AutoCloseable {
   public NDArray loss(StepRequest plan, NDArray all, FloatMatrix host, double margin, SourceLoss loss) {
     if (sc.dynamicInfoNce()) {
       NDArray l = dynamic.source().infoNceLoss(all, plan.rows().length, plan.forwardRows(), dynamic.draws());
-      lastStats = Map.of("sources", Map.of("dynamic", dynamic.source().stats()));
+      publish(plan.step(), Map.of("sources", Map.of("dynamic", dynamic.source().stats())));
       return l;
     }
     StepTuples t = tuples(plan, host, margin);
@@ -224,8 +238,15 @@ public final class NegativeSources implements AutoCloseable {
     return loss(plan, all, host, margin, new MixedTripletLoss(margin, reduction));
   }
 
-  /** After the optimizer step: each source's own update (key encoder, enqueue). */
+  /** After the optimizer step: each source's own update (key encoder, enqueue), then pool refresh events. */
   public void finish(StepRequest plan, FloatMatrix batchX, FloatMatrix batchEmb) {
+    if (pool != null) {
+      for (Map<String, Object> event : pool.drainEvents()) {
+        for (SourceListener l : listeners) {
+          l.onPoolRefresh(event);
+        }
+      }
+    }
     if (queue != null) {
       int b = plan.rows().length;
       long[] l = new long[b];
@@ -238,14 +259,9 @@ public final class NegativeSources implements AutoCloseable {
     }
   }
 
-  /** The last step's per-source figures (for the step's metrics line). */
-  public Map<String, Object> lastStats() {
+  /** The last step's per-source figures (tests; code outside reads them through a {@link SourceListener}). */
+  Map<String, Object> lastStats() {
     return lastStats;
-  }
-
-  /** Pool refresh events since the last call. */
-  public List<Map<String, Object>> drainEvents() {
-    return pool == null ? List.of() : pool.drainEvents();
   }
 
   /** Checkpoint state: version, queue rows (oldest first) and key-encoder weights, the pool in use. */

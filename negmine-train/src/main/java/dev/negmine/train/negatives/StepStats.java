@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A step's per-source figures as the metrics line reports them (see {@link NegativeSources#lastStats()}). */
+/** A step's per-source figures as the metrics line reports them (see {@link SourceListener#onSourceStats}). */
 final class StepStats {
   private StepStats() {}
 

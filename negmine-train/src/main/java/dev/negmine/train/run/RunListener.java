@@ -15,6 +15,9 @@ public interface RunListener {
 
   default void onWarning(String message) {}
 
+  /** A step's negative-source figures (see {@link dev.negmine.train.negatives.SourceListener#onSourceStats}). */
+  default void onSourceStats(long step, Map<String, Object> stats) {}
+
   /** A candidate pool was re-mined; the event holds its staleness figures. */
   default void onPoolRefresh(Map<String, Object> event) {}
 

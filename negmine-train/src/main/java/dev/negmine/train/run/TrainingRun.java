@@ -159,6 +159,10 @@ public final class TrainingRun {
         writeLine(metrics, eventLine("baseline", 0, 0, baseline));
       }
       RunListener events = lead ? listener : RunListener.NONE;
+      StepSourceStats sourceStats = new StepSourceStats(events);
+      if (trainer.sources() != null) {
+        trainer.sources().addListener(sourceStats);
+      }
       events.onStart(trainer.step(), trainer.totalSteps());
       CollapseDetector detector = CollapseDetector.defaults();
       String collapse = null;
@@ -170,12 +174,9 @@ public final class TrainingRun {
         BatchStats s = trainer.trainStep();
         loopSeconds += (System.nanoTime() - t0) / 1e9;
         loopCpuSeconds += (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
-        writeLine(metrics, stepLine(s, trainer.sources(), trainer.lastStepComm()));
-        if (trainer.sources() != null) {
-          for (Map<String, Object> event : trainer.sources().drainEvents()) {
-            writeLine(metrics, LINE.toJson(event));
-            events.onPoolRefresh(event);
-          }
+        writeLine(metrics, stepLine(s, sourceStats.take(), trainer.lastStepComm()));
+        for (Map<String, Object> event : sourceStats.takeEvents()) {
+          writeLine(metrics, LINE.toJson(event));
         }
         events.onStep(s);
         double margin = config.loss().equals("infonce") ? 0 : config.curriculum().at(s.epoch()).margin();
@@ -332,7 +333,7 @@ public final class TrainingRun {
     return last;
   }
 
-  private static String stepLine(BatchStats s, dev.negmine.train.negatives.NegativeSources sources, dev.negmine.train.step.ReplicaExecution.StepComm comm) {
+  private static String stepLine(BatchStats s, Map<String, Object> sources, dev.negmine.train.step.ReplicaExecution.StepComm comm) {
     JsonObject o = LINE.toJsonTree(s).getAsJsonObject();
     o.addProperty("type", "step");
     if (comm != null) {
@@ -341,9 +342,7 @@ public final class TrainingRun {
       o.addProperty("comm_seconds", comm.commSeconds());
       o.addProperty("comm_bytes", comm.bytes());
     }
-    if (sources != null) {
-      sources.lastStats().forEach((k, v) -> o.add(k, LINE.toJsonTree(v)));
-    }
+    sources.forEach((k, v) -> o.add(k, LINE.toJsonTree(v)));
     return LINE.toJson(o);
   }
 

@@ -136,6 +136,34 @@ class NegativeSourcesTest {
   }
 
   @Test
+  void listenersReceiveEveryStepsStatistics() {
+    SourcesConfig sc = SourcesConfig.builder().mix("random=0.5,in-batch=0.5").slots(4).randomPerStep(8).build();
+    NegativeSources s = sources(sc, InstantSource.system(), null);
+    List<Long> steps = new java.util.ArrayList<>();
+    List<Map<String, Object>> seen = new java.util.ArrayList<>();
+    s.addListener(new SourceListener() {
+      @Override
+      public void onSourceStats(long step, Map<String, Object> stats) {
+        steps.add(step);
+        seen.add(stats);
+      }
+    });
+    try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+      for (long step : new long[] {4, 5}) {
+        StepRequest plan = s.prepare(batch(16, step), step);
+        FloatMatrix host = features(1).gather(plan.forwardRows());
+        s.loss(plan, m.create(host.data(), new Shape(host.rows(), D)), host, 0.2, Reduction.ACTIVE_MEAN);
+        assertSame(s.lastStats(), seen.get(seen.size() - 1));
+      }
+    }
+    assertEquals(List.of(4L, 5L), steps);
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> per = (Map<String, Map<String, Object>>) seen.get(1).get("sources");
+    assertEquals(16L * 4, (long) per.values().stream().mapToLong(v -> (long) v.get("count")).sum(),
+        "every slot of every anchor is accounted for");
+  }
+
+  @Test
   void sourceStatsOnAHandMadeCase() {
     SourceStats st = new SourceStats(0.1);
     st.record(NegativeSource.IN_BATCH, 0.5f, 0.8f, 0f);
@@ -368,24 +396,24 @@ class NegativeSourcesTest {
     clock.advance(Duration.ofHours(2));
     warn.prepare(rows, 1);
     assertSame(before, warn.pool().current());
-    assertTrue(warn.drainEvents().isEmpty());
+    assertTrue(warn.pool().drainEvents().isEmpty());
     warn.close();
 
     pool = writePool(tmp.resolve("pool-refresh"), clock, Duration.ofHours(1));
     NegativeSources refresh = sources(poolConfig(pool, "refresh"), clock, null);
     refresh.prepare(rows, 0);
     CandidatePool old = refresh.pool().current();
-    assertTrue(refresh.drainEvents().isEmpty());
+    assertTrue(refresh.pool().drainEvents().isEmpty());
     clock.advance(Duration.ofHours(2));
     refresh.prepare(rows, 1);
     assertNotSame(old, refresh.pool().current());
     assertEquals(clock.instant(), refresh.pool().current().manifest().createdAt());
-    List<Map<String, Object>> events = refresh.drainEvents();
+    List<Map<String, Object>> events = refresh.pool().drainEvents();
     assertTrue(events.size() >= 1, events.toString());
     double overlap = (double) events.get(0).get("overlap");
     assertTrue(overlap >= 0 && overlap <= 1);
     assertTrue((double) events.get(0).get("mean_age_seconds") >= 3600);
-    assertTrue(refresh.drainEvents().isEmpty());
+    assertTrue(refresh.pool().drainEvents().isEmpty());
     refresh.close();
   }
 
@@ -432,7 +460,7 @@ class NegativeSourcesTest {
       assertNotSame(old, s.pool().current(), "the background refresh never landed");
       assertTrue(step > 1);
       s.close();
-      List<Map<String, Object>> events = s.drainEvents();
+      List<Map<String, Object>> events = s.pool().drainEvents();
       assertEquals("background", events.get(0).get("policy"));
     }
   }
