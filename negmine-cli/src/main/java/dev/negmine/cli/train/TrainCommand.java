@@ -96,6 +96,9 @@ public final class TrainCommand implements Callable<Integer> {
   Integer queue;
   @Option(names = "--queue-warmup", description = "rows enqueued before the queue serves negatives (default: a quarter of the queue; moco: all of it)")
   Integer queueWarmup;
+  @Option(names = "--queue-mining", description = "how the queue picks negatives: hardest (cross-batch memory: batch-hard over batch + queue,"
+      + " the kernel 'bench queue' measures; default for --queue) or band (MoCo-style semi-hard draws paired with queue positives; the moco recipe)")
+  String queueMining;
   @Option(names = "--momentum", description = "EMA factor of a momentum key encoder that embeds the queued keys, e.g. 0.999 (default: none)")
   Double momentum;
   @Option(names = "--pool", description = "offline candidate pool directory from 'negmine mine' (ids = row numbers of --data)")
@@ -207,7 +210,7 @@ public final class TrainCommand implements Callable<Integer> {
           .recipe(recipe).encoder(encoder).epochs(epochs).batch(batch).mPerClass(mPerClass).miner(miner).loss(loss)
           .reduction(reduction).margin(margin).temperature(temperature).learningRate(lr).embeddingSize(embeddingSize)
           .seed(seed).valFraction(valFraction).checkpointEvery(checkpointEvery).queue(queue).queueWarmup(queueWarmup)
-          .momentum(momentum).pool(pool).poolPerAnchor(poolPerAnchor).poolExpiry(poolExpiry)
+          .momentum(momentum).queueMining(queueMining).pool(pool).poolPerAnchor(poolPerAnchor).poolExpiry(poolExpiry)
           .poolRefreshEvery(poolRefreshEvery).poolTop(poolTop).poolTtl(poolTtl).mix(mix).mixTo(mixTo).slots(slots)
           .task(task).textEncoder(textEncoder).maxBadLines(maxBadLines).negatives(negatives)
           .dynamicLandmarks(dynamicLandmarks).extraGradients(extraGradients).augment(augment).groups(groups)

@@ -25,11 +25,11 @@ public record MixedTripletLoss(double margin, Reduction reduction) implements So
 
   /**
    * The semi-hard terms of {@code tuples} (those whose negative lies farther than the positive,
-   * {@link StepTuples.Pairs#closer()}), as {@link #compute(NDArray, int, NDArray, int[], int[], int[], int[], double, Reduction)}.
+   * {@link StepTuples.Pairs#kept()}), as {@link #compute(NDArray, int, NDArray, int[], int[], int[], int[], double, Reduction)}.
    */
   @Override
   public NDArray compute(NDArray live, NDArray constants, StepTuples tuples) {
-    int[][] terms = tuples.closerTerms();
+    int[][] terms = tuples.keptTerms();
     return compute(live, tuples.batch(), constants, tuples.negAnchor(), tuples.negRow(), terms[0], terms[1], margin,
         reduction);
   }

@@ -26,12 +26,13 @@ public record StepTuples(int batch, int liveRows, FloatMatrix constants, int[] n
     NegativeSource[] negSource, Pairs pairs) {
   /**
    * Pair {@code t} joins negative {@code negative[t]} (an index into the negatives) to the row
-   * {@code positive[t]}; {@code closer[t]} says whether the negative lies farther than that positive
-   * on the host (the pairs a semi-hard triplet loss keeps).
+   * {@code positive[t]}; {@code kept[t]} says whether a triplet loss keeps the pair: the negative
+   * lies farther than that positive on the host (semi-hard band sources), or its source keeps every
+   * pair (hardest mining).
    */
-  public record Pairs(int[] positive, int[] negative, boolean[] closer) {
+  public record Pairs(int[] positive, int[] negative, boolean[] kept) {
     public Pairs {
-      if (positive.length != negative.length || closer.length != positive.length) {
+      if (positive.length != negative.length || kept.length != positive.length) {
         throw new IllegalArgumentException("misaligned pair arrays");
       }
     }
@@ -60,18 +61,18 @@ public record StepTuples(int batch, int liveRows, FloatMatrix constants, int[] n
     return pairs.negative();
   }
 
-  /** The pairs a semi-hard triplet loss keeps ({@link Pairs#closer()}), in order: {positive rows, negative indices}. */
-  public int[][] closerTerms() {
-    boolean[] closer = pairs.closer();
+  /** The pairs a triplet loss keeps ({@link Pairs#kept()}), in order: {positive rows, negative indices}. */
+  public int[][] keptTerms() {
+    boolean[] kept = pairs.kept();
     int n = 0;
-    for (boolean c : closer) {
+    for (boolean c : kept) {
       n += c ? 1 : 0;
     }
     int[] p = new int[n];
     int[] q = new int[n];
     int k = 0;
-    for (int t = 0; t < closer.length; t++) {
-      if (closer[t]) {
+    for (int t = 0; t < kept.length; t++) {
+      if (kept[t]) {
         p[k] = pairs.positive()[t];
         q[k++] = pairs.negative()[t];
       }

@@ -104,7 +104,8 @@ public final class NegativeSources implements AutoCloseable {
     // the encoders' outputs are unit rows already; stored as given, so a checkpoint restores them bit for bit
     this.queue = sc.queueSize() <= 0 ? null : new QueueCandidates(
         MemoryQueue.builder(sc.queueSize(), spec.embeddingSize()).warmup(sc.queueWarmup()).normalize(false).build(),
-        sc.momentum() > 0 ? new MomentumEncoder(spec, queryParams, sc.momentum(), manager) : null, queryParams);
+        sc.momentum() > 0 ? new MomentumEncoder(spec, queryParams, sc.momentum(), manager) : null, queryParams,
+        sc.queue().selection());
     if (pool != null) {
       sources.put(NegativeSource.OFFLINE, pool);
     }

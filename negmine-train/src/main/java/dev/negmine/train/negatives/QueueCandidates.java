@@ -4,8 +4,13 @@ import ai.djl.ndarray.NDArray;
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.linalg.Similarities;
+import dev.negmine.core.mining.Miner;
+import dev.negmine.core.mining.MinerConfig;
+import dev.negmine.core.mining.Miners;
+import dev.negmine.core.mining.Triplets;
 import dev.negmine.core.mixer.NegativeSource;
 import dev.negmine.core.queue.MemoryQueue;
+import dev.negmine.core.queue.QueueMining;
 import dev.negmine.core.queue.QueueView;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -17,8 +22,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Negatives from a memory queue of earlier batches' embeddings (cross-batch memory; with a momentum
- * key encoder, MoCo). The anchor's queue positives are up to |P| keys of its label and another id,
+ * Negatives from a memory queue of earlier batches' embeddings, picked one of two ways
+ * ({@link SourcesConfig.QueueSelection}). HARDEST is cross-batch memory (XBM): one fused batch-hard
+ * pass over batch and queue, each anchor's hardest negative paired with its hardest positive.
+ * BAND (MoCo-style, with or without a momentum key encoder): the anchor's queue positives are up to |P| keys of its label and another id,
  * drawn uniformly; its negatives are drawn as in-batch ones (band first, then the rest) but with
  * the band taken over those key positives, and each pairs with the key positives, not the batch
  * ones. Keys are constants: paired with live positives they reward moving the whole batch away from
@@ -34,7 +41,12 @@ final class QueueCandidates implements CandidateSource {
   private final MemoryQueue queue;
   private final MomentumEncoder keys;
   private final List<NDArray> queryParams;
+  private final SourcesConfig.QueueSelection selection;
+  // the encoders emit unit rows and the queue stores them as given: compare them as they are
+  private final Miner hardest = Miners.create("batch-hard", MinerConfig.builder().normalize(false).build());
   private HierarchicalTier tier;
+  /** HARDEST: this step's mined (positive, negative) per anchor, references into batch + view; null rows: none. */
+  private int[][] mined;
   /** This step's snapshot and anchor-to-key distances; null while the queue serves nothing. */
   private QueueView view;
   private FloatMatrix queueDist;
@@ -44,7 +56,9 @@ final class QueueCandidates implements CandidateSource {
    * @param queryParams the query encoder's parameters (the list is kept: a restore rebinds its
    *     contents in place)
    */
-  QueueCandidates(MemoryQueue queue, MomentumEncoder keys, List<NDArray> queryParams) {
+  QueueCandidates(MemoryQueue queue, MomentumEncoder keys, List<NDArray> queryParams,
+      SourcesConfig.QueueSelection selection) {
+    this.selection = selection;
     this.queue = queue;
     this.keys = keys;
     this.queryParams = queryParams;
@@ -69,13 +83,67 @@ final class QueueCandidates implements CandidateSource {
 
   @Override
   public void begin(StepView step) {
+    mined = null;
+    if (selection == SourcesConfig.QueueSelection.HARDEST) {
+      beginHardest(step);
+      return;
+    }
     boolean on = queue.isWarm() && queue.size() > 0;
     view = on ? queue.view() : null;
     queueDist = on ? Similarities.matrix(step.x().rowRange(0, step.batch()), view.embeddings(), Distance.L2) : null;
   }
 
+  /**
+   * Cross-batch memory: batch-hard over batch + queue in one fused pass ({@link MemoryQueue#mine},
+   * the kernel {@code negmine bench queue} measures; the B x Q scores are never materialised).
+   */
+  private void beginHardest(StepView step) {
+    view = null;
+    queueDist = null;
+    if (!queue.isWarm() || queue.size() == 0) {
+      return;
+    }
+    int b = step.batch();
+    QueueMining r = queue.mine(hardest, step.x().rowRange(0, b), step.batchLabels(), step.batchIds(), step.step());
+    view = r.queue();
+    mined = new int[b][];
+    Triplets t = r.triplets();
+    for (int i = 0; i < t.size(); i++) {
+      if (mined[t.anchor(i)] == null) {
+        mined[t.anchor(i)] = new int[] {t.positive(i), t.negative(i)};
+      }
+    }
+  }
+
+  /** HARDEST: the anchor's mined negative once, paired with its mined positive; later slots go in-batch. */
+  private AnchorDraw hardestDraw(StepView step, int a) {
+    int[] pn = mined == null ? null : mined[a];
+    if (pn == null) {
+      return AnchorDraw.FALLBACK;
+    }
+    int b = step.batch();
+    FloatMatrix keys = view.embeddings();
+    int p = pn[0];
+    int n = pn[1];
+    float dp = p < b ? step.dist().get(a, p) : Similarities.score(step.x(), a, keys, p - b, Distance.L2);
+    float dn = n < b ? step.dist().get(a, n) : Similarities.score(step.x(), a, keys, n - b, Distance.L2);
+    Pick.Positives pos = new Pick.Positives(new int[] {p < b ? p : p - b}, new float[] {dp}, p >= b);
+    Pick pick = new Pick(n < b ? n : n - b, dn, n >= b, pos, true);
+    boolean[] used = {false};
+    return r -> {
+      if (used[0]) {
+        return Pick.FALLBACK;
+      }
+      used[0] = true;
+      return pick;
+    };
+  }
+
   @Override
   public AnchorDraw forAnchor(StepView step, int a, AnchorPositives positives, SplittableRandom rnd) {
+    if (selection == SourcesConfig.QueueSelection.HARDEST) {
+      return hardestDraw(step, a);
+    }
     if (view == null) {
       return AnchorDraw.FALLBACK;
     }
@@ -102,7 +170,7 @@ final class QueueCandidates implements CandidateSource {
         j -> qd.get(a, j) > bandLo && qd.get(a, j) < bandHi && (t == null || t.prefer(label, v.labels()[j])));
     return r -> {
       int q = draw.take(r);
-      return q < 0 ? Pick.NONE : new Pick(q, qd.get(a, q), true, keyPos, keyPosDist);
+      return q < 0 ? Pick.NONE : new Pick(q, qd.get(a, q), true, new Pick.Positives(keyPos, keyPosDist, true), false);
     };
   }
 

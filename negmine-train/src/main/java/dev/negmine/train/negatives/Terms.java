@@ -9,7 +9,7 @@ final class Terms {
   final IntList termPos = new IntList();
   final IntList termNeg = new IntList();
   private final java.util.List<NegativeSource> negSource = new java.util.ArrayList<>();
-  private boolean[] closer = new boolean[64];
+  private boolean[] kept = new boolean[64];
 
   int negatives() {
     return negAnchor.size();
@@ -24,26 +24,27 @@ final class Terms {
   }
 
   /**
-   * Pairs negative {@code k} with positive row {@code p}; returns the pair's triplet hinge
-   * {@code max(0, dp - dn + margin)} when the negative lies farther than the positive, else 0.
+   * Pairs negative {@code k} with positive row {@code p}; the triplet loss keeps the pair when
+   * {@code keepAll} or the negative lies farther than the positive. Returns the kept pair's hinge
+   * {@code max(0, dp - dn + margin)}, else 0.
    */
-  float pair(int p, int k, float dp, float dn, float margin) {
+  float pair(int p, int k, float dp, float dn, float margin, boolean keepAll) {
     int t = termPos.size();
     termPos.add(p);
     termNeg.add(k);
-    if (t == closer.length) {
-      closer = java.util.Arrays.copyOf(closer, 2 * t);
+    if (t == kept.length) {
+      kept = java.util.Arrays.copyOf(kept, 2 * t);
     }
-    closer[t] = dn > dp;
-    return dn > dp ? Math.max(0, dp - dn + margin) : 0;
+    kept[t] = keepAll || dn > dp;
+    return kept[t] ? Math.max(0, dp - dn + margin) : 0;
   }
 
   NegativeSource[] sources() {
     return negSource.toArray(new NegativeSource[0]);
   }
 
-  boolean[] closer() {
-    return java.util.Arrays.copyOf(closer, termPos.size());
+  boolean[] kept() {
+    return java.util.Arrays.copyOf(kept, termPos.size());
   }
 
   /** Appends {@code other}'s negatives (rows offset by rowBase) and terms (negatives offset by negBase). */
@@ -51,15 +52,15 @@ final class Terms {
     for (int k = 0; k < other.negatives(); k++) {
       addNegative(other.negAnchor.get(k), rowBase + other.negRow.get(k), other.negSource.get(k));
     }
-    boolean[] oc = other.closer();
+    boolean[] oc = other.kept();
     for (int t = 0; t < oc.length; t++) {
       int at = termPos.size();
       termPos.add(other.termPos.get(t));
       termNeg.add(negBase + other.termNeg.get(t));
-      if (at == closer.length) {
-        closer = java.util.Arrays.copyOf(closer, 2 * at);
+      if (at == kept.length) {
+        kept = java.util.Arrays.copyOf(kept, 2 * at);
       }
-      closer[at] = oc[t];
+      kept[at] = oc[t];
     }
   }
 

@@ -91,8 +91,8 @@ final class TrainingPool implements AutoCloseable {
   PoolSampler sampler(long step) {
     if (managed == null) {
       CandidatePool initial;
-      if (sc.pool() != null) {
-        initial = read(Path.of(sc.pool()));
+      if (sc.pool().dir() != null) {
+        initial = read(Path.of(sc.pool().dir()));
         persisted = initial;
         persistedName = EXTERNAL;
       } else {
@@ -124,7 +124,7 @@ final class TrainingPool implements AutoCloseable {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("type", "pool_refresh");
       m.put("step", r.step());
-      m.put("policy", sc.poolExpiry());
+      m.put("policy", sc.expiryPolicy().name().toLowerCase(java.util.Locale.ROOT));
       m.put("at", r.at().toString());
       m.put("mine_seconds", r.took().toMillis() / 1e3);
       m.put("overlap", r.staleness().overlap());
@@ -167,7 +167,7 @@ final class TrainingPool implements AutoCloseable {
     if (name.isEmpty()) {
       return;
     }
-    CandidatePool p = name.equals(EXTERNAL) ? read(Path.of(sc.pool())) : read(poolDir.resolve(name));
+    CandidatePool p = name.equals(EXTERNAL) ? read(Path.of(sc.pool().dir())) : read(poolDir.resolve(name));
     persisted = p;
     persistedName = name;
     use(p);

@@ -76,14 +76,16 @@ final class TupleAssembler {
         int row = pick.constant() ? allRows + constantSlot(src, pick.row()) : pick.row();
         int k = terms.addNegative(a, row, src.kind());
         float lossSum = 0;
-        if (pick.keyPositives() != null) {
-          for (int i = 0; i < pick.keyPositives().length; i++) {
-            lossSum += terms.pair(allRows + constantSlot(src, pick.keyPositives()[i]), k,
-                pick.keyPositiveDistances()[i], pick.distance(), m);
+        boolean keep = pick.keepAllPairs();
+        if (pick.positives() != null) {
+          Pick.Positives ps = pick.positives();
+          for (int i = 0; i < ps.rows().length; i++) {
+            int p = ps.constant() ? allRows + constantSlot(src, ps.rows()[i]) : ps.rows()[i];
+            lossSum += terms.pair(p, k, ps.distances()[i], pick.distance(), m, keep);
           }
         } else {
           for (int p : pos.rows()) {
-            lossSum += terms.pair(p, k, view.dist().get(a, p), pick.distance(), m);
+            lossSum += terms.pair(p, k, view.dist().get(a, p), pick.distance(), m, keep);
           }
         }
         stats.record(src.kind(), 1 - pick.distance() * pick.distance() / 2, pos.bestSimilarity(), lossSum);
@@ -97,7 +99,7 @@ final class TupleAssembler {
     int rowBase = allRows + constantIndex.size();
     terms.append(synth, base, rowBase);
     return new StepTuples(b, liveRows, constants(synthRows), terms.negAnchor.toArray(), terms.negRow.toArray(),
-        terms.sources(), new StepTuples.Pairs(terms.termPos.toArray(), terms.termNeg.toArray(), terms.closer()));
+        terms.sources(), new StepTuples.Pairs(terms.termPos.toArray(), terms.termNeg.toArray(), terms.kept()));
   }
 
   private Pick draw(AnchorDraw[] draws, CandidateSource src, int a, AnchorPositives pos, SplittableRandom rnd) {
@@ -127,7 +129,7 @@ final class TupleAssembler {
       float dn = Similarities.score(av, 0, FloatMatrix.of(1, d, v), 0, Distance.L2);
       float lossSum = 0;
       for (int p : pos.rows()) {
-        lossSum += synth.pair(p, k, view.dist().get(a, p), dn, m);
+        lossSum += synth.pair(p, k, view.dist().get(a, p), dn, m, false);
       }
       syntheticStats.record(NegativeSource.IN_BATCH, 1 - dn * dn / 2, pos.bestSimilarity(), lossSum);
       syntheticLoss += lossSum;

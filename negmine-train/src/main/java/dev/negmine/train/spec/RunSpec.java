@@ -43,6 +43,7 @@ public final class RunSpec {
   private Integer queue;
   private Integer queueWarmup;
   private Double momentum;
+  private String queueMining;
   private String pool;
   private Integer poolPerAnchor;
   private String poolExpiry;
@@ -142,6 +143,8 @@ public final class RunSpec {
 
   /** EMA factor of a momentum key encoder (null: unset). */
   public Double momentum() { return momentum; }
+  /** How the queue picks negatives: hardest (cross-batch memory, the default for a plain queue) or band (MoCo-style; the moco recipe) (null: unset). */
+  public String queueMining() { return queueMining; }
 
   /** Offline candidate pool directory (null: unset). */
   public String pool() { return pool; }
@@ -318,6 +321,7 @@ public final class RunSpec {
     public Builder queueWarmup(Integer v) { s.queueWarmup = v; return this; }
 
     public Builder momentum(Double v) { s.momentum = v; return this; }
+    public Builder queueMining(String v) { s.queueMining = v; return this; }
 
     public Builder pool(String v) { s.pool = v; return this; }
 

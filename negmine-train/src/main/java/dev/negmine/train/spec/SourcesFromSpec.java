@@ -19,7 +19,7 @@ final class SourcesFromSpec {
     }
     boolean any = s.queue() != null || s.pool() != null || mix != null || s.momentum() != null || dyn;
     if (b == null && !any) {
-      if (s.queueWarmup() != null || s.poolPerAnchor() != null || s.poolExpiry() != null || s.poolRefreshEvery() != null
+      if (s.queueWarmup() != null || s.queueMining() != null || s.poolPerAnchor() != null || s.poolExpiry() != null || s.poolRefreshEvery() != null
           || s.poolTop() != null || s.poolTtl() != null || mixTo != null || s.slots() != null || s.dynamicLandmarks() != null
           || s.extraGradients() != null) {
         throw new IllegalArgumentException("queue, pool and mix settings need --queue, --pool, --mix or a mixing recipe"
@@ -28,7 +28,8 @@ final class SourcesFromSpec {
       return null;
     }
     if (b == null) {
-      b = SourcesConfig.builder();
+      // no recipe sources: a plain queue is cross-batch memory (batch-hard over batch + queue)
+      b = SourcesConfig.builder().queueSelection(SourcesConfig.QueueSelection.HARDEST);
       if (dyn) {
         b.mix("dynamic=1");
       } else if (mix == null) {
@@ -45,6 +46,13 @@ final class SourcesFromSpec {
       if (s.queueWarmup() == null) {
         b.queueWarmup(-1);
       }
+    }
+    if (s.queueMining() != null) {
+      b.queueSelection(switch (s.queueMining().trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "hardest" -> SourcesConfig.QueueSelection.HARDEST;
+        case "band" -> SourcesConfig.QueueSelection.BAND;
+        default -> throw new IllegalArgumentException("--queue-mining must be hardest or band, got " + s.queueMining());
+      });
     }
     if (s.queueWarmup() != null) {
       b.queueWarmup(s.queueWarmup());

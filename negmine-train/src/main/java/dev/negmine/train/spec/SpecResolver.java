@@ -55,6 +55,9 @@ public final class SpecResolver {
     if (s.poolTtl() != null) {
       duration(s.poolTtl());
     }
+    if (s.queueMining() != null && !Set.of("hardest", "band").contains(s.queueMining().trim().toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("--queue-mining must be hardest or band, got " + s.queueMining());
+    }
     if (s.momentum() != null && !(s.momentum() > 0 && s.momentum() < 1)) {
       throw new IllegalArgumentException("--momentum must be in (0, 1), got " + s.momentum());
     }

@@ -39,8 +39,7 @@ class SourceLossContractTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
-    for (NegativeSource s : List.of(NegativeSource.IN_BATCH, NegativeSource.RANDOM, NegativeSource.OFFLINE,
-        NegativeSource.QUEUE, NegativeSource.DYNAMIC)) {
+    for (String s : List.of("in-batch", "random", "offline", "queue-band", "queue-hardest", "dynamic")) {
       for (String loss : List.of("triplet", "contrastive", "infonce")) {
         out.add(Arguments.of(s, loss));
       }
@@ -56,26 +55,33 @@ class SourceLossContractTest {
     };
   }
 
-  static SourcesConfig config(NegativeSource s, Path tmp) throws Exception {
+  static SourcesConfig config(String s, Path tmp) throws Exception {
     SourcesConfig.Builder b = SourcesConfig.builder().slots(3).detachExtras(false);
     return switch (s) {
-      case IN_BATCH -> b.mix("in-batch=1").build();
-      case RANDOM -> b.mix("random=1").randomPerStep(16).build();
-      case OFFLINE -> b.mix("offline=1").pool(NegativeSourcesTest.writePool(tmp.resolve("pool"), InstantSource.system(),
+      case "in-batch" -> b.mix("in-batch=1").build();
+      case "random" -> b.mix("random=1").randomPerStep(16).build();
+      case "offline" -> b.mix("offline=1").pool(NegativeSourcesTest.writePool(tmp.resolve("pool"), InstantSource.system(),
           Duration.ofHours(1)).toString()).poolPerAnchor(3).poolExpiry("warn").poolTop(6).poolTtl(Duration.ofHours(1)).build();
-      case QUEUE -> b.mix("queue=1").queue(32).queueWarmup(16).build();
-      case DYNAMIC -> b.mix("dynamic=1").dynamic(new DynamicSource.Config(8, 2, 1, 0, 0.5, false)).build();
+      case "queue-band" -> b.mix("queue=1").queue(32).queueWarmup(16).build();
+      case "queue-hardest" -> b.mix("queue=1").queue(32).queueWarmup(16)
+          .queueSelection(SourcesConfig.QueueSelection.HARDEST).build();
+      default -> b.mix("dynamic=1").dynamic(new DynamicSource.Config(8, 2, 1, 0, 0.5, false)).build();
     };
   }
 
   @ParameterizedTest(name = "{0} x {1}")
   @MethodSource("cases")
-  void theSourcesNegativesReachTheLossAndItsGradientIsRight(NegativeSource kind, String lossName, @TempDir Path tmp)
+  void theSourcesNegativesReachTheLossAndItsGradientIsRight(String source, String lossName, @TempDir Path tmp)
       throws Exception {
-    NegativeSources sources = NegativeSourcesTest.sources(config(kind, tmp), InstantSource.system(), null);
+    SourcesConfig sc = config(source, tmp);
+    NegativeSource kind = MixSpec.parse(sc.mixFrom()).shares().keySet().stream()
+        .filter(k -> MixSpec.parse(sc.mixFrom()).share(k) > 0).findFirst().orElseThrow();
+    NegativeSources sources = NegativeSourcesTest.sources(sc, InstantSource.system(), null);
     // the step's embeddings: random unit rows, so every loss has active terms
     FloatMatrix features = randomUnitRows(48, 11);
     if (kind == NegativeSource.QUEUE) {
+      assertEquals(source.equals("queue-hardest") ? SourcesConfig.QueueSelection.HARDEST : SourcesConfig.QueueSelection.BAND,
+          sc.queue().selection());
       // fill the queue with jittered copies of other items (new ids), as earlier steps would have
       SplittableRandom r = new SplittableRandom(5);
       float[] keys = new float[32 * D];
