@@ -132,8 +132,9 @@ public final class MpiHarness {
       default -> throw new IllegalArgumentException(name);
     };
     String recipe = name.equals("all") ? "all-triplets" : "semi-hard";
-    return new TrainConfig(spec, Recipes.curriculum(recipe, 20, 160, name.equals("all") ? 100 : 0.2, null), "triplet",
-        Reduction.ACTIVE_MEAN, 0.05, 0.003, 16, 7, sources);
+    return TrainConfig.builder().encoder(spec)
+        .curriculum(Recipes.curriculum(recipe, 20, 160, name.equals("all") ? 100 : 0.2, null)).loss("triplet")
+        .reduction(Reduction.ACTIVE_MEAN).temperature(0.05).learningRate(0.003).mPerClass(16).seed(7).sources(sources).build();
   }
 
   static LabeledData data() {

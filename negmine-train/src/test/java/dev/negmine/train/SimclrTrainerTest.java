@@ -25,8 +25,9 @@ class SimclrTrainerTest {
 
   static FloatMatrix trainAndEmbed(LabeledData data) {
     MoreNegatives more = new MoreNegatives(AugmentConfig.defaults(), true, null, 0, 0, false, null);
-    TrainConfig cfg = new TrainConfig(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {16}, 8),
-        Recipes.curriculum("simclr", 1, 16, 0.2, null), "infonce", Reduction.ACTIVE_MEAN, 0.1, 0.003, 4, 5, null, more);
+    TrainConfig cfg = TrainConfig.builder().encoder(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {16}, 8))
+        .curriculum(Recipes.curriculum("simclr", 1, 16, 0.2, null)).loss("infonce").reduction(Reduction.ACTIVE_MEAN)
+        .temperature(0.1).learningRate(0.003).mPerClass(4).seed(5).more(more).build();
     try (Trainer t = new Trainer(cfg, data, null, Miners::create)) {
       while (!t.done()) {
         float loss = (float) t.trainStep().loss();

@@ -49,10 +49,10 @@ public final class Losses {
    */
   public static SourceLoss forSources(dev.negmine.train.TrainConfig config, double margin) {
     return switch (config.loss()) {
-      case "triplet" -> new MixedTripletLoss(margin, config.reduction());
-      case "contrastive" -> new SourceContrastiveLoss(0, Math.max(margin, 0.5), config.reduction());
-      case "infonce" -> new SourceInfoNceLoss(config.temperature());
-      default -> throw new IllegalArgumentException("negative sources do not train the " + config.loss() + " loss");
+      case TRIPLET -> new MixedTripletLoss(margin, config.reduction());
+      case CONTRASTIVE -> new SourceContrastiveLoss(0, Math.max(margin, 0.5), config.reduction());
+      case INFONCE -> new SourceInfoNceLoss(config.temperature());
+      case SOFT_TRIPLET -> throw new IllegalArgumentException("negative sources do not train the soft-triplet loss");
     };
   }
 

@@ -179,7 +179,7 @@ public final class TrainingRun {
           writeLine(metrics, LINE.toJson(event));
         }
         events.onStep(s);
-        double margin = config.loss().equals("infonce") ? 0 : config.curriculum().at(s.epoch()).margin();
+        double margin = config.loss() == TrainConfig.LossKind.INFONCE ? 0 : config.curriculum().at(s.epoch()).margin();
         var fired = detector.observe(s, margin);
         if (fired.isPresent()) {
           collapse = fired.get();

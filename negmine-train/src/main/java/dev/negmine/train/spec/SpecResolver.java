@@ -94,9 +94,11 @@ public final class SpecResolver {
             s.embeddingSize());
       }
     };
-    return new TrainConfig(spec, Recipes.curriculum(s.recipe(), s.epochs(), s.batch(), s.margin(), s.miner()),
-        resolvedLoss(s), Reduction.parse(s.reduction()), s.temperature(), s.learningRate(), s.mPerClass(), s.seed(),
-        sources(s, train.size()), more(s, taskGroups));
+    return TrainConfig.builder().encoder(spec)
+        .curriculum(Recipes.curriculum(s.recipe(), s.epochs(), s.batch(), s.margin(), s.miner()))
+        .loss(resolvedLoss(s)).reduction(Reduction.parse(s.reduction())).temperature(s.temperature())
+        .learningRate(s.learningRate()).mPerClass(s.mPerClass()).seed(s.seed())
+        .sources(sources(s, train.size())).more(more(s, taskGroups)).build();
   }
 
   /**

@@ -131,11 +131,10 @@ public final class TrainingStep implements AutoCloseable {
   /** The loss over the miner's tuples, by the configured name. */
   private TupleLoss tupleLoss(Phase phase) {
     return switch (config.loss()) {
-      case "triplet" -> Losses.triplet(phase.margin(), false, config.reduction());
-      case "soft-triplet" -> Losses.triplet(phase.margin(), true, config.reduction());
-      case "contrastive" -> Losses.contrastive(0, Math.max(phase.margin(), 0.5), config.reduction());
-      case "infonce" -> Losses.infoNce(config.temperature(), true);
-      default -> throw new IllegalStateException("unknown loss " + config.loss());
+      case TRIPLET -> Losses.triplet(phase.margin(), false, config.reduction());
+      case SOFT_TRIPLET -> Losses.triplet(phase.margin(), true, config.reduction());
+      case CONTRASTIVE -> Losses.contrastive(0, Math.max(phase.margin(), 0.5), config.reduction());
+      case INFONCE -> Losses.infoNce(config.temperature(), true);
     };
   }
 

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SourcesResumeTest {
 
   static TrainConfig config(SourcesConfig sources) {
-    return new TrainConfig(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {32}, 8),
-        Recipes.curriculum("pinterest", 4, 32, 0.2, null), "triplet", Reduction.ACTIVE_MEAN, 0.05, 0.003, 8, 42, sources);
+    return TrainConfig.builder().encoder(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {32}, 8))
+        .curriculum(Recipes.curriculum("pinterest", 4, 32, 0.2, null)).loss("triplet").reduction(Reduction.ACTIVE_MEAN)
+        .temperature(0.05).learningRate(0.003).mPerClass(8).seed(42).sources(sources).build();
   }
 
   /** Pinterest's mix (random, in-batch, offline rising) with a pool mined at start and every 7 steps. */

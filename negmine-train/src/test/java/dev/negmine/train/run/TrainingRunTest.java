@@ -44,8 +44,9 @@ class TrainingRunTest {
   }
 
   static TrainConfig config(String recipe, int epochs, double lr) {
-    return new TrainConfig(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {32}, 8),
-        Recipes.curriculum(recipe, epochs, 32, 0.2, null), "triplet", Reduction.ACTIVE_MEAN, 0.05, lr, 8, 42);
+    return TrainConfig.builder().encoder(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {32}, 8))
+        .curriculum(Recipes.curriculum(recipe, epochs, 32, 0.2, null)).loss("triplet").reduction(Reduction.ACTIVE_MEAN)
+        .temperature(0.05).learningRate(lr).mPerClass(8).seed(42).build();
   }
 
   static TrainingRun.Builder run(Path dir, TrainConfig cfg, LabeledData train, LabeledData eval) {
@@ -139,8 +140,9 @@ class TrainingRunTest {
     String[][] cases = {{"facenet", "triplet"}, {"facenet-bh", "triplet"}, {"all-triplets", "soft-triplet"},
         {"semi-hard", "contrastive"}, {"infonce", "infonce"}, {"random", "triplet"}};
     for (String[] c : cases) {
-      TrainConfig cfg = new TrainConfig(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {32}, 8),
-          Recipes.curriculum(c[0], 3, 32, 0.2, null), c[1], Reduction.ACTIVE_MEAN, 0.1, 0.003, 8, 7);
+      TrainConfig cfg = TrainConfig.builder().encoder(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {32}, 8))
+          .curriculum(Recipes.curriculum(c[0], 3, 32, 0.2, null)).loss(c[1]).reduction(Reduction.ACTIVE_MEAN)
+          .temperature(0.1).learningRate(0.003).mPerClass(8).seed(7).build();
       RunSummary s = run(tmp.resolve(c[0] + "-" + c[1]), cfg, train, eval).build().run();
       double p1 = s.finalMetrics().get("p_at_1");
       assertTrue(p1 > 0.5, c[0] + "/" + c[1] + " learned nothing: P@1 " + p1);
