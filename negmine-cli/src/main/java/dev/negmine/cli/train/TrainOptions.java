@@ -2,9 +2,9 @@ package dev.negmine.cli.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.curriculum.Recipes;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
 import dev.negmine.train.negatives.DynamicSource;
