@@ -1,4 +1,4 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.train.dynamic;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
