@@ -1,8 +1,8 @@
 package dev.negmine.cli;
 
+import dev.negmine.core.distributed.Collective;
+import dev.negmine.core.distributed.Collectives;
 import dev.negmine.core.io.Json;
-import dev.negmine.train.distributed.Collective;
-import dev.negmine.train.distributed.Collectives;
 import dev.negmine.train.distributed.Launcher;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.negmine.cli;
 
-import dev.negmine.cli.dynamic.DynamicIndexExperiment;
 import dev.negmine.core.io.Json;
 import dev.negmine.core.linalg.Similarities;
+import dev.negmine.train.dynamic.DynamicIndexExperiment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code negmine bench dynamic-index}: the dynamic tree index with Nyström drift estimation against
  * in-batch, uniform, static-index, stale-tree, brute-force Nyström and oracle negatives while a dual
- * encoder trains, at equal encoder budget. Progress goes to stderr; figures to stdout; JSON, HTML
- * and charts to {@code --out}.
+ * encoder trains (the experiment itself is {@link DynamicIndexExperiment} in negmine-train). Progress goes to stderr; figures to stdout; JSON, HTML and charts to
+ * {@code --out}.
  */
 @Command(
     name = "dynamic-index",
@@ -59,7 +59,17 @@ final class DynamicIndexBench implements Callable<Integer> {
     }
     DynamicIndexExperiment exp;
     try {
-      exp = DynamicIndexExperiment.create(quick, seed, arms, steps, targets);
+      DynamicIndexExperiment.Builder b = DynamicIndexExperiment.builder().quick(quick).seed(seed);
+      if (arms != null) {
+        b.arms(arms);
+      }
+      if (steps != null) {
+        b.steps(steps);
+      }
+      if (targets != null) {
+        b.targets(targets);
+      }
+      exp = b.build();
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage());
     }
@@ -81,7 +91,7 @@ final class DynamicIndexBench implements Callable<Integer> {
         : Path.of("runs", "dynamic-index-" + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Path html;
     try {
-      html = DynamicIndexExperiment.writeReport(dir, result);
+      html = DynamicReport.write(dir, result);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report to " + dir + ": " + e.getMessage(), e);
     }

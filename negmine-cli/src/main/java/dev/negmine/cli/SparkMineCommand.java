@@ -1,5 +1,6 @@
 package dev.negmine.cli;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.io.Json;
 import dev.negmine.index.SyntheticCorpus;
 import dev.negmine.spark.MineInput;
@@ -7,7 +8,6 @@ import dev.negmine.spark.SparkMineConfig;
 import dev.negmine.spark.SparkMineJob;
 import dev.negmine.spark.SparkMineResult;
 import dev.negmine.train.data.DataSources;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.run.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -17,7 +17,7 @@ import java.util.List;
  * of Open MPI's ABI (MPI_COMM_WORLD, MPI_FLOAT, MPI_SUM... are addresses of global structs in
  * libmpi, e.g. {@code &ompi_mpi_comm_world}; other MPI implementations use other ABIs and are not
  * supported). Every call that returns an MPI error code goes through {@link #check}, which turns a
- * non-zero code into a {@link dev.negmine.train.distributed.CollectiveException} with
+ * non-zero code into a {@link dev.negmine.core.distributed.CollectiveException} with
  * MPI_Error_string's text. Thread-safe to the degree the MPI library is (see
  * {@link #initThread}).
  */
@@ -143,7 +143,7 @@ final class Mpi {
   /** Throws a CollectiveException with MPI's message when {@code rc} is not MPI_SUCCESS. */
   void check(String call, int rc) {
     if (rc != 0) {
-      throw new dev.negmine.train.distributed.CollectiveException(call + " failed: " + errorString(rc));
+      throw new dev.negmine.core.distributed.CollectiveException(call + " failed: " + errorString(rc));
     }
   }
 

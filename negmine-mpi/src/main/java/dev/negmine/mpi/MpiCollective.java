@@ -1,9 +1,9 @@
 package dev.negmine.mpi;
 
-import dev.negmine.train.distributed.Collective;
-import dev.negmine.train.distributed.CollectiveException;
-import dev.negmine.train.distributed.Collectives;
-import dev.negmine.train.distributed.CommStats;
+import dev.negmine.core.distributed.Collective;
+import dev.negmine.core.distributed.CollectiveException;
+import dev.negmine.core.distributed.Collectives;
+import dev.negmine.core.distributed.CommStats;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

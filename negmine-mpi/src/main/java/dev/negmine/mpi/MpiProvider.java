@@ -1,7 +1,7 @@
 package dev.negmine.mpi;
 
-import dev.negmine.train.distributed.Collective;
-import dev.negmine.train.distributed.CollectiveProvider;
+import dev.negmine.core.distributed.Collective;
+import dev.negmine.core.distributed.CollectiveProvider;
 import java.time.Duration;
 
 /** Open MPI through FFM; see {@link MpiCollective}. Stateless. */

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.negmine.core.distributed.Collectives;
 import dev.negmine.mpi.MpiHarness.Result;
-import dev.negmine.train.distributed.Collectives;
 import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

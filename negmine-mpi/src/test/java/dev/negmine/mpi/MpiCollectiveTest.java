@@ -29,7 +29,7 @@ class MpiCollectiveTest {
   void providerIsFoundThroughServiceLoader() {
     MpiJobs.requireMpi();
     assertEquals(null, new MpiProvider().unavailableReason());
-    assertTrue(java.util.ServiceLoader.load(dev.negmine.train.distributed.CollectiveProvider.class).stream()
+    assertTrue(java.util.ServiceLoader.load(dev.negmine.core.distributed.CollectiveProvider.class).stream()
         .anyMatch(p -> p.type() == MpiProvider.class));
   }
 }

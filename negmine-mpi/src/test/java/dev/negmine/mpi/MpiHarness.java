@@ -1,15 +1,15 @@
 package dev.negmine.mpi;
 
+import dev.negmine.core.data.LabeledData;
+import dev.negmine.core.distributed.Collective;
+import dev.negmine.core.distributed.CollectiveException;
+import dev.negmine.core.distributed.Collectives;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.mining.Miners;
 import dev.negmine.core.queue.QueueView;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.Trainer;
 import dev.negmine.train.curriculum.Recipes;
-import dev.negmine.train.data.LabeledData;
-import dev.negmine.train.distributed.Collective;
-import dev.negmine.train.distributed.CollectiveException;
-import dev.negmine.train.distributed.Collectives;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
 import dev.negmine.train.negatives.SourcesConfig;

@@ -3,11 +3,12 @@ package dev.negmine.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.io.Npy;
 import dev.negmine.core.io.NpyHeader;
 import dev.negmine.core.linalg.FloatMatrix;
-import dev.negmine.train.data.LabeledData;
-import dev.negmine.train.run.EmbeddingModel;
+import dev.negmine.core.model.Embedder;
+import dev.negmine.core.model.Embedders;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -49,13 +50,13 @@ final class CorpusReader {
     int want = cfg.dimension();
     int embedded = 0;
     if (encode) {
-      try (EmbeddingModel m = EmbeddingModel.load(cfg.model())) {
-        int in = m.spec().inputDim();
+      try (Embedder m = Embedders.load(cfg.model())) {
+        int in = m.inputDim();
         if (want != 0 && want != in) {
           throw new IllegalArgumentException("--dim " + want + " but the model reads " + in + " features");
         }
         want = in;
-        embedded = m.spec().embeddingSize();
+        embedded = m.embeddingSize();
       }
     }
     String fail = cfg.failFirstAttempt();
@@ -263,19 +264,19 @@ final class CorpusReader {
 
   /**
    * Executor-side models: each is loaded at most once per concurrently running task slot and reused
-   * by later tasks (EmbeddingModel is not thread-safe, so a task borrows one for itself).
+   * by later tasks (an Embedder is not thread-safe, so a task borrows one for itself).
    */
   static final class ModelPool {
-    private static final Map<String, ConcurrentLinkedQueue<EmbeddingModel>> IDLE = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentLinkedQueue<Embedder>> IDLE = new ConcurrentHashMap<>();
 
     private ModelPool() {}
 
     static FloatMatrix embed(String model, FloatMatrix features, long[] labels) {
-      ConcurrentLinkedQueue<EmbeddingModel> idle = IDLE.computeIfAbsent(model, k -> new ConcurrentLinkedQueue<>());
-      EmbeddingModel m = idle.poll();
+      ConcurrentLinkedQueue<Embedder> idle = IDLE.computeIfAbsent(model, k -> new ConcurrentLinkedQueue<>());
+      Embedder m = idle.poll();
       try {
         if (m == null) {
-          m = EmbeddingModel.load(Path.of(model));
+          m = Embedders.load(Path.of(model));
         }
         return m.embed(new LabeledData(features, labels, 0, model + " (spark block)"));
       } catch (IOException e) {

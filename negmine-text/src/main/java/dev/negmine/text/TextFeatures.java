@@ -1,7 +1,7 @@
 package dev.negmine.text;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.text.data.TextCorpus;
-import dev.negmine.train.data.LabeledData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;

@@ -1,8 +1,8 @@
 package dev.negmine.train;
 
 import dev.negmine.core.linalg.FloatMatrix;
-import dev.negmine.train.distributed.Collective;
-import dev.negmine.train.distributed.CollectiveException;
+import dev.negmine.core.distributed.Collective;
+import dev.negmine.core.distributed.CollectiveException;
 
 /** The check every replica of a data-parallel job passes before its first step. */
 final class ReplicaCheck {

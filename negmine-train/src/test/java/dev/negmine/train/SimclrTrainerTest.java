@@ -3,11 +3,11 @@ package dev.negmine.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.mining.Miners;
 import dev.negmine.train.augment.AugmentConfig;
 import dev.negmine.train.curriculum.Recipes;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
 import java.util.SplittableRandom;

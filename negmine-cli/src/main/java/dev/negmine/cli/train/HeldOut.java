@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import dev.negmine.train.data.LabeledData;
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.train.run.EmbeddingModel;
 import dev.negmine.train.run.RunFiles;
 import java.io.IOException;

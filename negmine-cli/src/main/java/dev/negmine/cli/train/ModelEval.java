@@ -1,7 +1,7 @@
 package dev.negmine.cli.train;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.linalg.FloatMatrix;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.run.EmbeddingModel;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.negmine.cli.train;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.text.EmbeddingCache;
 import dev.negmine.text.TextEncoder;
 import dev.negmine.text.TextEncoders;
@@ -7,7 +8,6 @@ import dev.negmine.text.TextFeatures;
 import dev.negmine.text.data.TextCorpus;
 import dev.negmine.text.data.TextReaders;
 import dev.negmine.text.wordnet.WordNetTask;
-import dev.negmine.train.data.LabeledData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

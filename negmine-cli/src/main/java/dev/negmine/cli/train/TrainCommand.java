@@ -1,12 +1,12 @@
 package dev.negmine.cli.train;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.spec.Defaults;
 import dev.negmine.train.spec.RunSpec;
 import dev.negmine.train.spec.Runs;
 import dev.negmine.train.spec.SpecResolver;
 import dev.negmine.train.data.DataSources;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.monitor.BatchStats;
 import dev.negmine.train.run.RunListener;
 import dev.negmine.train.run.RunSummary;
@@ -135,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
   Integer gradShards;
 
   /** The job's collective with --distributed, else null; closed when the command ends. */
-  private dev.negmine.train.distributed.Collective collective;
+  private dev.negmine.core.distributed.Collective collective;
   @Option(names = "--extra-gradients", description = "random and offline negatives: none (default: embedded without gradients before the step) or full (in the step's forward pass, with gradients)")
   String extraGradients;
   @Option(names = "--augment", arity = "0..1", fallbackValue = "default",
@@ -164,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     try {
       java.time.Duration timeout = seconds(collectiveTimeout);
-      collective = dev.negmine.train.distributed.Collectives.open(timeout);
+      collective = dev.negmine.core.distributed.Collectives.open(timeout);
     } catch (RuntimeException e) {
       System.err.println("negmine train: --distributed: " + e.getMessage());
       return TrainSupport.BAD_INPUT;

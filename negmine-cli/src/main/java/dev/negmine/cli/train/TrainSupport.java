@@ -1,5 +1,6 @@
 package dev.negmine.cli.train;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.metrics.RetrievalConfig;
 import dev.negmine.core.metrics.RetrievalMetrics;
@@ -8,7 +9,6 @@ import dev.negmine.core.mining.Miners;
 import dev.negmine.train.Evaluator;
 import dev.negmine.train.MinerFactory;
 import dev.negmine.train.data.DataSources;
-import dev.negmine.train.data.LabeledData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

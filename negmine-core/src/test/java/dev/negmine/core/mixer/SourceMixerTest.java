@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class SourceMixerTest {
   @Test
   void countsFollowTheRatiosAndPlansReplay() {
-    SourceMixer m = new SourceMixer(MixerPresets.curriculum("pinterest", 1000), 7);
+    // 30% random, 50% in-batch, 20% offline, offline rising to 40% (from in-batch) by step 500
+    Curriculum rising = Curriculum.linear(MixRatios.of(0.3, 0.5, 0, 0.2), MixRatios.of(0.3, 0.3, 0, 0.4), 0, 500);
+    SourceMixer m = new SourceMixer(rising, 7);
     MixPlan p = m.plan(100, 4, 0);
     assertEquals(120, p.count(NegativeSource.RANDOM));
     assertEquals(200, p.count(NegativeSource.IN_BATCH));
@@ -29,16 +31,15 @@ class SourceMixerTest {
     MixPlan mid = m.plan(100, 4, 250);
     assertEquals(120, mid.count(NegativeSource.OFFLINE));
     // rounding: 7 slots at 1/3 in-batch, 2/3 offline
-    MixPlan sp = new SourceMixer(MixerPresets.curriculum("spotify", 10), 1).plan(7, 1, 3);
+    MixPlan sp = new SourceMixer(Curriculum.constant(MixRatios.of(0, 1.0 / 3, 0, 2.0 / 3)), 1).plan(7, 1, 3);
     assertEquals(7, sp.count(NegativeSource.IN_BATCH) + sp.count(NegativeSource.OFFLINE));
     assertEquals(5, sp.count(NegativeSource.OFFLINE));
   }
 
   @Test
-  void presetsAndValidation() {
-    assertEquals(1.0, MixerPresets.curriculum("moco", 10).at(5).share(NegativeSource.QUEUE));
-    assertEquals(1.0, MixerPresets.curriculum("facenet", 10).at(5).share(NegativeSource.IN_BATCH));
-    assertThrows(IllegalArgumentException.class, () -> MixerPresets.curriculum("nope", 1));
+  void constantCurriculumAndValidation() {
+    assertEquals(1.0, Curriculum.constant(MixRatios.of(0, 0, 1, 0)).at(5).share(NegativeSource.QUEUE));
+    assertEquals(1.0, Curriculum.constant(MixRatios.of(0, 1, 0, 0)).at(5).share(NegativeSource.IN_BATCH));
     assertThrows(IllegalArgumentException.class, () -> MixRatios.of(0.5, 0.4, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> MixRatios.of(-0.1, 1.1, 0, 0));
   }

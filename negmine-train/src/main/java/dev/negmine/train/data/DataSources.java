@@ -1,5 +1,6 @@
 package dev.negmine.train.data;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.io.AtomicFiles;
 import dev.negmine.core.io.Idx;
 import dev.negmine.core.io.Npy;

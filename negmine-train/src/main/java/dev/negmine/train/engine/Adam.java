@@ -12,12 +12,12 @@ import java.util.List;
  * Adam (Kingma and Ba) over a fixed list of parameter arrays, computed on the host: the moments and
  * a mirror of every parameter live in Java arrays, so a step is one gradient copy out and one
  * parameter copy in per array, and a checkpoint saves and restores the state exactly (DJL's
- * optimizers keep their state private). Single-threaded: one instance per trainer.
+ * optimizers keep their state private); the update itself is {@link AdamRule}'s. Single-threaded: one instance per trainer.
  *
  * <p>Why on the host: the engine's fused {@code adamUpdate} took 2–2.6 ms per step for the 217k
  * parameters of the default MLP on one thread, and 11–12 ms once the moments of dead units decayed
  * into subnormal floats; this loop (vectorised by the JIT) takes about 0.2 ms. Tiny moments are
- * flushed to zero before they can become subnormal (see {@link #TINY}), as
+ * flushed to zero before they can become subnormal (see {@link AdamRule#TINY}), as
  * {@code torch.set_flush_denormal} would.
  *
  * <p>{@link #step} must run with gradient recording off (after the gradient collector closed); it
@@ -25,15 +25,6 @@ import java.util.List;
  * arrays between steps without calling {@link #rebind} (the mirror would go stale).
  */
 public final class Adam {
-  /**
-   * Moments below this are set to zero every {@link #FLUSH_EVERY} steps. Between two flushes a first
-   * moment shrinks at most by 0.9^64 (1e-3) and a second by 0.999^64, so none becomes subnormal
-   * (< 1.2e-38), where every float operation on it costs ~100 cycles. A moment of 1e-30 moves a
-   * parameter by at most lr * 1e-22, so the flush never changes training.
-   */
-  static final float TINY = 1e-30f;
-  static final int FLUSH_EVERY = 64;
-
   private List<NDArray> params;
   private final float[][] w;
   private final float[][] m;
@@ -120,11 +111,8 @@ public final class Adam {
   public void step(float[] flatGradients) {
     t++;
     int offset = 0;
-    float c1 = (float) (1 - Math.pow(beta1, t));
-    float c2 = (float) (1 - Math.pow(beta2, t));
-    // p -= lr * (m / c1) / (sqrt(v / c2) + eps), as the paper and torch.optim.Adam
-    float stepSize = (float) (lr * Math.sqrt(c2) / c1);
-    float epsScaled = eps * (float) Math.sqrt(c2);
+    float stepSize = AdamRule.stepSize(lr, t, beta1, beta2);
+    float epsScaled = AdamRule.epsScaled(eps, t, beta2);
     for (int i = 0; i < params.size(); i++) {
       NDArray p = params.get(i);
       NDArray grad = p.getGradient();
@@ -142,11 +130,8 @@ public final class Adam {
       } else {
         grad.muli(0f);
       }
-      update(w[i], m[i], v[i], g, stepSize, epsScaled);
-      if (t % FLUSH_EVERY == 0) {
-        flushTiny(m[i]);
-        flushTiny(v[i]);
-      }
+      AdamRule.update(w[i], m[i], v[i], g, stepSize, epsScaled, beta1, beta2);
+      AdamRule.afterUpdate(t, m[i], v[i]);
       if (direct[i]) {
         // a fresh view each step: a view kept across steps would dangle if the tensor's storage moved
         p.toByteBuffer(true).asFloatBuffer().put(0, w[i], 0, n);
@@ -185,30 +170,6 @@ public final class Adam {
     return scratch;
   }
 
-
-  /** Sets moments below {@link #TINY} to zero (a separate pass: a branch in the update loop stops it vectorising). */
-  private static void flushTiny(float[] a) {
-    for (int k = 0; k < a.length; k++) {
-      if (Math.abs(a[k]) < TINY) {
-        a[k] = 0f;
-      }
-    }
-  }
-
-  private void update(float[] p, float[] mi, float[] vi, float[] g, float stepSize, float epsScaled) {
-    float b1 = beta1;
-    float b2 = beta2;
-    float a1 = 1 - beta1;
-    float a2 = 1 - beta2;
-    for (int k = 0; k < p.length; k++) { // p.length, not g.length: g may be a longer scratch
-      float gk = g[k];
-      float mk = b1 * mi[k] + a1 * gk;
-      float vk = b2 * vi[k] + a2 * gk * gk;
-      mi[k] = mk;
-      vi[k] = vk;
-      p[k] -= stepSize * mk / ((float) Math.sqrt(vk) + epsScaled);
-    }
-  }
 
   /** Sets the learning rate for later steps (curriculum phases scale it). */
   public void learningRate(double lr) {

@@ -8,8 +8,9 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.linalg.FloatMatrix;
-import dev.negmine.train.data.LabeledData;
+import dev.negmine.core.model.Embedder;
 import dev.negmine.train.data.Preprocessing;
 import dev.negmine.train.engine.TorchRuntime;
 import dev.negmine.train.model.EncoderSpec;
@@ -22,9 +23,10 @@ import java.nio.file.Path;
 
 /**
  * A trained encoder loaded from a run directory ({@code RUN/model/}), applying exactly the
- * preprocessing it was trained with. Owns native memory: close it. Not thread-safe.
+ * preprocessing it was trained with; the {@link Embedder} that core's {@code Embedders} loads (through
+ * {@link RunEmbedderProvider}). Owns native memory: close it. Not thread-safe.
  */
-public final class EmbeddingModel implements AutoCloseable {
+public final class EmbeddingModel implements Embedder {
   private final EncoderSpec spec;
   private final Preprocessing preprocessing;
   private final NDManager manager;
@@ -76,7 +78,18 @@ public final class EmbeddingModel implements AutoCloseable {
     return spec;
   }
 
+  @Override
+  public int inputDim() {
+    return spec.inputDim();
+  }
+
+  @Override
+  public int embeddingSize() {
+    return spec.embeddingSize();
+  }
+
   /** Embeds raw items (as read from disk); checks they have the shape the model was trained on. */
+  @Override
   public FloatMatrix embed(LabeledData data) {
     if (data.features().cols() != spec.inputDim()) {
       throw new IllegalArgumentException("the model reads " + spec.inputDim() + " features per item but "

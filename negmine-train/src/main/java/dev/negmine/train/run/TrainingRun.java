@@ -3,13 +3,13 @@ package dev.negmine.train.run;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.train.Evaluator;
 import dev.negmine.train.MinerFactory;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.Trainer;
 import dev.negmine.train.checkpoint.Checkpoint;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.data.Preprocessing;
 import dev.negmine.train.monitor.BatchStats;
 import dev.negmine.train.monitor.CollapseDetector;
@@ -58,7 +58,7 @@ public final class TrainingRun {
   private double loopCpuSeconds;
   private final long[] trainIds;
   /** The replicas of a data-parallel run, or null for a single process. */
-  private final dev.negmine.train.distributed.Collective collective;
+  private final dev.negmine.core.distributed.Collective collective;
   private final int gradShards;
 
   private TrainingRun(Builder b) {
@@ -399,16 +399,16 @@ public final class TrainingRun {
     private boolean stopOnCollapse;
     private int checkpointEverySteps;
     private long[] trainIds;
-    private dev.negmine.train.distributed.Collective collective;
+    private dev.negmine.core.distributed.Collective collective;
     private int gradShards;
 
     /**
      * Makes this run one rank of a data-parallel job over {@code c} (every rank builds the same run
      * and calls {@link TrainingRun#run}); the configured batch size is the global batch.
      */
-    public Builder collective(dev.negmine.train.distributed.Collective c) { collective = c; return this; }
+    public Builder collective(dev.negmine.core.distributed.Collective c) { collective = c; return this; }
 
-    /** Virtual gradient shards of a data-parallel run (default: the world size); see {@link Trainer#distribute(dev.negmine.train.distributed.Collective, int)}. */
+    /** Virtual gradient shards of a data-parallel run (default: the world size); see {@link Trainer#distribute(dev.negmine.core.distributed.Collective, int)}. */
     public Builder gradShards(int n) { gradShards = n; return this; }
 
     /** Item ids of the training rows (offline pools name items by them); default: row numbers. */

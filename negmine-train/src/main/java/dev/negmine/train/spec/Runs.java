@@ -9,7 +9,7 @@ import dev.negmine.train.Evaluator;
 import dev.negmine.train.MinerFactory;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.data.DataSources;
-import dev.negmine.train.data.LabeledData;
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.train.run.RunListener;
 import dev.negmine.train.run.RunSummary;
 import dev.negmine.train.run.TrainingRun;

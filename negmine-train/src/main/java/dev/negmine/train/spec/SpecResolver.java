@@ -4,7 +4,7 @@ import dev.negmine.train.MoreNegatives;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.augment.AugmentConfig;
 import dev.negmine.train.curriculum.Recipes;
-import dev.negmine.train.data.LabeledData;
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
 import dev.negmine.train.negatives.SourcesConfig;

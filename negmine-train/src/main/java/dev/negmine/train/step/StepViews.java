@@ -3,7 +3,7 @@ package dev.negmine.train.step;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.mining.Triplets;
 import dev.negmine.train.augment.ImageAugmenter;
-import dev.negmine.train.data.LabeledData;
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.train.data.Preprocessing;
 
 /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.io.Npy;
 import dev.negmine.core.linalg.FloatMatrix;
 import java.io.IOException;

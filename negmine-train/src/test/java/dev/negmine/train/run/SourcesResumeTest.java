@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.curriculum.Recipes;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
 import dev.negmine.train.monitor.BatchStats;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.negmine.core.data.LabeledData;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.train.TrainConfig;
 import dev.negmine.train.curriculum.Recipes;
-import dev.negmine.train.data.LabeledData;
 import dev.negmine.train.loss.Reduction;
 import dev.negmine.train.model.EncoderSpec;
 import dev.negmine.train.monitor.BatchStats;

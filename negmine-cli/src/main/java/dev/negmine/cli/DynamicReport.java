@@ -1,4 +1,4 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.cli;
 
 import dev.negmine.core.io.AtomicFiles;
 import dev.negmine.core.io.Json;

@@ -1,15 +1,19 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.train.dynamic;
 
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.linalg.Similarities;
+import dev.negmine.core.linalg.VectorOps;
+import dev.negmine.train.engine.AdamRule;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * One tower of the experiment's dual encoder: {@code x -> normalize(W2 relu(W1 x + b1) + b2)},
- * with hand-written gradients and Adam. Forward passes run the two matrix products through the
- * core's SIMD kernel ({@link Similarities#matrix}); the backward pass is plain loops over
- * contiguous rows. Not thread-safe. Every row encoded is counted ({@link #forwardRows}).
+ * with hand-written gradients and the engine's Adam rule ({@link AdamRule}). Matrix products, row
+ * norms and row dot products run through the core's SIMD kernels ({@link Similarities#matrix},
+ * {@link VectorOps}); the rest of the backward pass is plain loops over contiguous rows.
+ * Not thread-safe. Every row encoded is counted ({@link #forwardRows}).
  */
 final class Tower {
   final int in;
@@ -79,12 +83,10 @@ final class Tower {
     FloatMatrix e = FloatMatrix.zeros(x.rows(), out);
     for (int r = 0; r < x.rows(); r++) {
       int off = r * out;
-      double s = 0;
       for (int j = 0; j < out; j++) {
         yd[off + j] += b2[j];
-        s += (double) yd[off + j] * yd[off + j];
       }
-      float n = (float) Math.max(Math.sqrt(s), 1e-12);
+      float n = (float) Math.max(Math.sqrt(VectorOps.sumOfSquares(yd, off, out)), 1e-12);
       norms[r] = n;
       for (int j = 0; j < out; j++) {
         e.data()[off + j] = yd[off + j] / n;
@@ -102,10 +104,7 @@ final class Tower {
     float[] dyd = dy.data();
     for (int r = 0; r < rows; r++) {
       int eo = r * out;
-      double dot = 0;
-      for (int j = 0; j < out; j++) {
-        dot += (double) ed[eo + j] * de.data()[eo + j];
-      }
+      double dot = VectorOps.dot(ed, eo, de.data(), eo, out);
       float inv = 1f / c.norms()[r];
       for (int j = 0; j < out; j++) {
         dyd[eo + j] = (float) ((de.data()[eo + j] - ed[eo + j] * dot) * inv);
@@ -156,22 +155,15 @@ final class Tower {
     }
   }
 
-  /** One Adam step on the accumulated gradients, then clears them. */
+  /** One step of the engine's Adam rule ({@link AdamRule}) on the accumulated gradients, then clears them. */
   void adam(double lr) {
     adamSteps++;
-    double b1c = 1 - Math.pow(0.9, adamSteps);
-    double b2c = 1 - Math.pow(0.999, adamSteps);
+    float stepSize = AdamRule.stepSize(lr, adamSteps, AdamRule.BETA1, AdamRule.BETA2);
+    float epsScaled = AdamRule.epsScaled(AdamRule.EPS, adamSteps, AdamRule.BETA2);
     for (int p = 0; p < 4; p++) {
-      float[] w = params[p];
-      float[] g = grads[p];
-      float[] mm = m[p];
-      float[] vv = v[p];
-      for (int i = 0; i < w.length; i++) {
-        mm[i] = 0.9f * mm[i] + 0.1f * g[i];
-        vv[i] = 0.999f * vv[i] + 0.001f * g[i] * g[i];
-        w[i] -= (float) (lr * (mm[i] / b1c) / (Math.sqrt(vv[i] / b2c) + 1e-8));
-        g[i] = 0f;
-      }
+      AdamRule.update(params[p], m[p], v[p], grads[p], stepSize, epsScaled, AdamRule.BETA1, AdamRule.BETA2);
+      AdamRule.afterUpdate(adamSteps, m[p], v[p]);
+      Arrays.fill(grads[p], 0f);
     }
   }
 

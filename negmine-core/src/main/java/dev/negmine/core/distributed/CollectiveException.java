@@ -1,4 +1,4 @@
-package dev.negmine.train.distributed;
+package dev.negmine.core.distributed;
 
 /** A collective operation failed; the message is the transport's own (e.g. MPI_Error_string). */
 public class CollectiveException extends RuntimeException {

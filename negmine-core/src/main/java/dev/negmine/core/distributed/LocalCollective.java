@@ -1,4 +1,4 @@
-package dev.negmine.train.distributed;
+package dev.negmine.core.distributed;
 
 /** World size 1: gathers and reductions return their input. Not thread-safe. */
 final class LocalCollective implements Collective {

@@ -1,4 +1,4 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.train.dynamic;
 
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
@@ -18,9 +18,8 @@ import java.util.SplittableRandom;
  * its negatives against the exact current softmax on fixed probe queries. Every arm starts from the
  * same weights and sees the same training queries (same seeds); only the negatives differ.
  *
- * <p>Loss for query i with positive p and drawn negatives j (proposal Q): softmax cross-entropy
- * over the logits {@code s_ip/tau} and {@code s_ij/tau - log(k Q(j))}, accidental hits of the
- * positive masked out. The encoder budget counted per step: query rows + target rows encoded for
+ * <p>Loss: {@link SampledSoftmax} (log-Q corrected softmax cross-entropy over the positive and the
+ * drawn negatives); optimizer: the engine's Adam rule on the towers' host arrays ({@link Tower}). The encoder budget counted per step: query rows + target rows encoded for
  * the loss + rows spent keeping the index current.
  */
 final class ArmRun {
@@ -278,33 +277,8 @@ final class ArmRun {
     Tower.Cache tc = tt.forward(task.targetRows(rowsIds));
     trainRows += batch + rowsIds.length;
     FloatMatrix te = tc.e();
-    int rowsN = rowsIds.length;
     FloatMatrix scores = Similarities.matrix(qe, te, Distance.DOT); // batch x rows
-    FloatMatrix g = FloatMatrix.zeros(batch, rowsN); // dLoss/dscore
-    double invTau = 1.0 / c.tau();
-    for (int i = 0; i < batch; i++) {
-      int m = cand[i].length;
-      double[] logit = new double[m];
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < m; j++) {
-        int row = cand[i][j];
-        if (j > 0 && rowsIds[row] == pos[i]) {
-          logit[j] = Double.NEGATIVE_INFINITY;
-          continue;
-        }
-        logit[j] = scores.get(i, row) * invTau - corr[i][j];
-        max = Math.max(max, logit[j]);
-      }
-      double z = 0;
-      for (int j = 0; j < m; j++) {
-        logit[j] = Math.exp(logit[j] - max);
-        z += logit[j];
-      }
-      for (int j = 0; j < m; j++) {
-        int row = cand[i][j];
-        g.data()[i * rowsN + row] += (float) ((logit[j] / z - (j == 0 ? 1 : 0)) * invTau / batch);
-      }
-    }
+    FloatMatrix g = SampledSoftmax.scoreGradient(scores, cand, corr, rowsIds, pos, 1.0 / c.tau()); // dLoss/dscore
     // dq = G te, dt = G^T qe (as A B^T products for the SIMD kernel)
     FloatMatrix dq = Similarities.matrix(g, Tower.transpose(te), Distance.DOT);
     FloatMatrix dt = Similarities.matrix(Tower.transpose(g), Tower.transpose(qe), Distance.DOT);
@@ -337,7 +311,7 @@ final class ArmRun {
     double[] q = new double[n];
     int d = c.embedDim();
     for (int r = 0; r < pn; r++) {
-      softmax(trueScores.data(), r * n, n, invTau, p);
+      SampledSoftmax.softmax(trueScores.data(), r * n, n, invTau, p);
       if (armScores == null) {
         java.util.Arrays.fill(q, 1.0 / n);
       } else if (arm == Arm.STATIC) {
@@ -351,7 +325,7 @@ final class ArmRun {
           q[armTop.index(r, j)] = Math.exp(armTop.score(r, j) * invTau - max) / z;
         }
       } else {
-        softmax(armScores.data(), r * n, n, invTau, q);
+        SampledSoftmax.softmax(armScores.data(), r * n, n, invTau, q);
       }
       double tv = 0;
       for (int i = 0; i < n; i++) {
@@ -479,21 +453,6 @@ final class ArmRun {
       }
     }
     return n == 0 ? Double.NaN : round(s / n);
-  }
-
-  private static void softmax(float[] s, int off, int n, double invTau, double[] out) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      max = Math.max(max, s[off + i] * invTau);
-    }
-    double z = 0;
-    for (int i = 0; i < n; i++) {
-      out[i] = Math.exp(s[off + i] * invTau - max);
-      z += out[i];
-    }
-    for (int i = 0; i < n; i++) {
-      out[i] /= z;
-    }
   }
 
   static double round(double v) {

@@ -1,4 +1,4 @@
-package dev.negmine.train.distributed;
+package dev.negmine.core.distributed;
 
 import java.time.Duration;
 import java.util.ArrayList;

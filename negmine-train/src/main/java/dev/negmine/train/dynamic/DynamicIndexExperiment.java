@@ -1,10 +1,8 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.train.dynamic;
 
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.linalg.Similarities;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +13,9 @@ import java.util.SplittableRandom;
  * The experiment behind {@code negmine bench dynamic-index}: Monath et al.'s comparison of negative
  * sources for a dual encoder trained with sampled softmax, at equal encoder budget, on the seeded
  * clustered corpus of {@link RetrievalTask}. See {@link ArmRun} for one arm and {@link
- * ExperimentConfig} for the budget rule.
+ * ExperimentConfig} for the budget rule. The result is a JSON-ready map (per-arm figures and
+ * series, ratios, throughput, acceptance checks); writing reports is the caller's business.
+ * Single-threaded apart from the core kernels it calls.
  */
 public final class DynamicIndexExperiment {
   private final ExperimentConfig config;
@@ -26,22 +26,63 @@ public final class DynamicIndexExperiment {
     this.arms = arms;
   }
 
-  /**
-   * @param quick the quick preset (10k targets, 200 steps) instead of the full one (50k, 800)
-   * @param armKeys arm keys to run (null = all)
-   * @param steps override of the step count (null = preset)
-   * @param targets override of the target count (null = preset; clusters scale with it)
-   */
-  public static DynamicIndexExperiment create(boolean quick, long seed, List<String> armKeys, Integer steps, Integer targets) {
-    ExperimentConfig c = quick ? ExperimentConfig.quick(seed) : ExperimentConfig.full(seed);
-    if (steps != null) {
-      c = c.withSteps(steps);
+  /** A builder: the full preset at seed 1 with every arm, unless told otherwise. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Chooses the preset, seed, arms and size overrides; validated at {@link #build()}. Not thread-safe. */
+  public static final class Builder {
+    private boolean quick;
+    private long seed = 1;
+    private List<String> armKeys;
+    private Integer steps;
+    private Integer targets;
+
+    private Builder() {}
+
+    /** The quick preset (10k targets, 200 steps, 64 landmarks per step) instead of the full one (50k, 800, 256). */
+    public Builder quick(boolean quick) {
+      this.quick = quick;
+      return this;
     }
-    if (targets != null) {
-      c = c.withTargets(targets, Math.max(2, targets / 50));
+
+    /** Seed of data, weights and sampling. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
     }
-    List<Arm> a = armKeys == null ? List.of(Arm.values()) : armKeys.stream().map(Arm::parse).toList();
-    return new DynamicIndexExperiment(c, a);
+
+    /** Arms to run, by key ({@code in_batch, uniform, static, tree_stale, nystrom_brute_force, tree_nystrom, oracle}). */
+    public Builder arms(List<String> keys) {
+      this.armKeys = List.copyOf(keys);
+      return this;
+    }
+
+    /** Training steps per arm, replacing the preset's. */
+    public Builder steps(int steps) {
+      this.steps = steps;
+      return this;
+    }
+
+    /** Number of targets, replacing the preset's; the clusters scale with it (targets / 50). */
+    public Builder targets(int targets) {
+      this.targets = targets;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming an unknown arm or an invalid size */
+    public DynamicIndexExperiment build() {
+      ExperimentConfig c = quick ? ExperimentConfig.quick(seed) : ExperimentConfig.full(seed);
+      if (steps != null) {
+        c = c.withSteps(steps);
+      }
+      if (targets != null) {
+        c = c.withTargets(targets, Math.max(2, targets / 50));
+      }
+      List<Arm> a = armKeys == null ? List.of(Arm.values()) : armKeys.stream().map(Arm::parse).toList();
+      return new DynamicIndexExperiment(c, a);
+    }
   }
 
   /** Runs every arm; progress lines go to {@code log} (null = silent). Returns the JSON-ready result. */
@@ -94,11 +135,6 @@ public final class DynamicIndexExperiment {
     out.put("acceptance", acceptance(armOut, tvRatio, floats));
     out.put("provenance", provenance);
     return out;
-  }
-
-  /** Writes JSON, HTML and charts into {@code dir}; returns the HTML path. */
-  public static Path writeReport(Path dir, Map<String, Object> result) throws IOException {
-    return DynamicReport.write(dir, result);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,4 +1,4 @@
-package dev.negmine.train.distributed;
+package dev.negmine.core.distributed;
 
 /**
  * The collective operations data-parallel training needs, over a fixed group of {@link #worldSize}

@@ -1,4 +1,4 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.train.dynamic;
 
 /** The negative sources compared by the experiment. */
 enum Arm {

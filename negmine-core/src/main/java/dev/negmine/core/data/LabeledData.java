@@ -1,4 +1,4 @@
-package dev.negmine.train.data;
+package dev.negmine.core.data;
 
 import dev.negmine.core.linalg.FloatMatrix;
 

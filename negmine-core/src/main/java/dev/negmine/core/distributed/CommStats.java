@@ -1,4 +1,4 @@
-package dev.negmine.train.distributed;
+package dev.negmine.core.distributed;
 
 /**
  * Cumulative communication counters of a {@link Collective}.

@@ -1,4 +1,4 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.train.dynamic;
 
 import dev.negmine.core.linalg.FloatMatrix;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package dev.negmine.cli.dynamic;
+package dev.negmine.train.dynamic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
