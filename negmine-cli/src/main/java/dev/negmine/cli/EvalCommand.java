@@ -68,7 +68,17 @@ final class EvalCommand implements Callable<Integer> {
     }
     RetrievalConfig config = RetrievalConfig.defaults().withDistance(dist)
         .withRecallKs(recallK.stream().mapToInt(Integer::intValue).toArray());
-    if (task != null || (model != null && data == null && embeddings == null)) {
+    boolean runData = false;
+    if (task == null && model != null && data == null && embeddings == null) {
+      ModelEval.RunData rd = ModelEval.runData(model);
+      if (rd.task() == null) {
+        // the data the run trained on (null: the bundled split)
+        data = rd.data();
+        labels = rd.labels();
+        runData = true;
+      }
+    }
+    if (task != null || (model != null && data == null && embeddings == null && !runData)) {
       if (data != null || embeddings != null) {
         throw new UserInputException("--task brings its own data: drop --data / --embeddings");
       }
@@ -99,13 +109,13 @@ final class EvalCommand implements Callable<Integer> {
     long[] lab;
     String source;
     if (model != null || data != null) {
-      if (model == null || data == null || embeddings != null) {
-        throw new UserInputException("give either --embeddings E.npy --labels L.npy, or --model RUN --data PATH");
+      if (model == null || (data == null && !runData) || embeddings != null) {
+        throw new UserInputException("give either --embeddings E.npy --labels L.npy, or --model RUN [--data PATH]");
       }
       ModelEval.Embedded e = ModelEval.embed(model, data, labels);
       emb = e.embeddings();
       lab = e.labels();
-      source = data.toString();
+      source = data == null ? "the bundled data" : data.toString();
     } else {
       if (embeddings == null || labels == null) {
         throw new UserInputException("give either --embeddings E.npy --labels L.npy, or --model RUN --data PATH");

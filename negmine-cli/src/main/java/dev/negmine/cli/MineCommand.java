@@ -49,7 +49,7 @@ final class MineCommand implements Callable<Integer> {
   @Option(names = "--model", description = "A training run directory: the corpus is encoded with its model (and preprocessing).")
   Path model;
 
-  @Option(names = "--data", description = "With --model: the corpus (a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels).")
+  @Option(names = "--data", description = "With --model: the corpus (a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels; default: the data the run trained on).")
   Path data;
 
   @Option(names = "--text-encoder", description = "Frozen text encoder for a text --data without --model (default all-minilm-l6-v2-q).")
@@ -77,6 +77,16 @@ final class MineCommand implements Callable<Integer> {
     long[] l;
     Path vectorsFile;
     java.util.List<String> texts = null;
+    boolean runData = model != null && data == null && embeddings == null;
+    if (runData) {
+      // the corpus the run trained on (its ids are that data's row numbers, as training expects)
+      dev.negmine.cli.train.ModelEval.RunData rd = dev.negmine.cli.train.ModelEval.runData(model);
+      if (rd.task() != null) {
+        throw new UserInputException(model + " trained on --task " + rd.task() + ": give --data to mine");
+      }
+      data = rd.data();
+      labels = rd.labels();
+    }
     if (data != null && embeddings == null && dev.negmine.cli.train.TextJobs.isText(null, data.toString())) {
       // a text corpus: the frozen encoder's embeddings, through a trained head when --model is given
       dev.negmine.cli.train.TextJobs.ForMining t = dev.negmine.cli.train.TextJobs.embedForMining(model, data, textEncoder, maxBadLines);
@@ -86,11 +96,11 @@ final class MineCommand implements Callable<Integer> {
       Path dir = model == null ? null : Files.isDirectory(model.resolve(RunFiles.MODEL_DIR)) ? model.resolve(RunFiles.MODEL_DIR) : model;
       vectorsFile = dir == null ? null : dir.resolve(RunFiles.WEIGHTS);
     } else if (model != null || data != null) {
-      if (model == null || data == null || embeddings != null) {
+      if (model == null || (data == null && !runData) || embeddings != null) {
         throw new UserInputException("--model needs --data (and no --embeddings); or pass --embeddings and --labels");
       }
       if (!json) {
-        System.err.println("negmine mine: encoding " + data + " with " + model + "...");
+        System.err.println("negmine mine: encoding " + (data == null ? "the bundled data" : data) + " with " + model + "...");
       }
       ModelEval.Embedded enc = ModelEval.embed(model, data, labels);
       e = enc.embeddings();

@@ -61,7 +61,7 @@ final class SparkMineCommand implements Callable<Integer> {
   @Option(names = "--model", description = "A training run directory: its model encodes the features on the executors.")
   Path model;
 
-  @Option(names = "--data", description = "With --model: a corpus loaded by the driver (directory, IDX file, or .npy with --labels; default: the bundled Fashion-MNIST t10k).")
+  @Option(names = "--data", description = "With --model: a corpus loaded by the driver (directory, IDX file, or .npy with --labels; default: the data the run trained on).")
   Path data;
 
   @Option(names = "--synthetic", description = "A seeded clustered corpus ROWSxDIM (e.g. 1000000x64), for benchmarks.")
@@ -174,7 +174,12 @@ final class SparkMineCommand implements Callable<Integer> {
   private MineInput input(Map<String, Object> source) throws IOException {
     int kinds = (embeddings != null ? 1 : 0) + (parquet != null ? 1 : 0) + (synthetic != null ? 1 : 0);
     if (model != null && kinds == 0 && data == null) {
-      LabeledData d = DataSources.bundled();
+      // the data the run trained on (its spec), else the bundled split
+      dev.negmine.cli.train.ModelEval.RunData rd = dev.negmine.cli.train.ModelEval.runData(model);
+      if (rd.task() != null) {
+        throw new UserInputException(model + " trained on --task " + rd.task() + ": give --embeddings or --parquet");
+      }
+      LabeledData d = rd.data() == null ? DataSources.bundled() : DataSources.load(rd.data(), rd.labels());
       source.put("model", model.toString());
       source.put("embeddings", "encoded from " + d.source() + " by " + model);
       putCheckpoint(source);

@@ -1,5 +1,6 @@
 package dev.negmine.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,7 +101,7 @@ class OfflineCliTest {
 
     CliRun.Outcome model = CliRun.run("mine", "--model", "runs/x", "--out", dir.resolve("p2").toString());
     assertEquals(2, model.code());
-    assertTrue(model.err().contains("--model needs --data"), model.err());
+    assertTrue(model.err().contains("runs/x") && model.err().contains("--data"), model.err());
 
     CliRun.Outcome ttl = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
         "--ttl", "soon", "--out", dir.resolve("p3").toString());
@@ -127,6 +128,17 @@ class OfflineCliTest {
     CandidatePool p = PoolFiles.read(pool);
     assertEquals(300, p.anchors());
     assertTrue(((String) p.manifest().source().get("checkpoint_sha256")).matches("[0-9a-f]{64}"), p.manifest().source().toString());
+
+    // without --data, mine and embed default to the data the run trained on (its spec records it)
+    Path pool2 = dir.resolve("pool-run-data");
+    CliRun.Outcome d = CliRun.run("mine", "--model", run.toString(), "--top", "5", "--out", pool2.toString());
+    assertEquals(0, d.code(), d.err());
+    assertArrayEquals(Files.readAllBytes(pool.resolve("pool.bin")), Files.readAllBytes(pool2.resolve("pool.bin")),
+        "the same pool as with --data given");
+    Path emb = dir.resolve("run-emb.npy");
+    CliRun.Outcome e = CliRun.run("embed", "--model", run.toString(), "--out", emb.toString());
+    assertEquals(0, e.code(), e.err());
+    assertEquals(300, dev.negmine.core.io.Npy.readFloatMatrix(emb).rows());
   }
 
   @Test

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 public final class EmbedCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "run directory of a trained model")
   Path model;
-  @Option(names = "--data", required = true, description = "a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels")
+  @Option(names = "--data", description = "a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels (default: the data the run trained on)")
   Path data;
   @Option(names = "--labels", description = "labels .npy for .npy features")
   Path labels;
@@ -24,7 +24,17 @@ public final class EmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return TrainSupport.guard("embed", System.err, () -> {
-      ModelEval.Embedded e = ModelEval.embed(model, data, labels);
+      Path d = data;
+      Path l = labels;
+      if (d == null) {
+        ModelEval.RunData rd = ModelEval.runData(model);
+        if (rd.task() != null) {
+          throw new IllegalArgumentException(model + " trained on --task " + rd.task() + ": give --data to embed");
+        }
+        d = rd.data();
+        l = rd.labels();
+      }
+      ModelEval.Embedded e = ModelEval.embed(model, d, l);
       Npy.write(out, e.embeddings());
       if (labelsOut != null) {
         Npy.writeLongs(labelsOut, e.labels(), e.labels().length);

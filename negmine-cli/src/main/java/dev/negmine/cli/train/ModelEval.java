@@ -13,6 +13,27 @@ import java.nio.file.Path;
 public final class ModelEval {
   private ModelEval() {}
 
+  /**
+   * The data a run trained on, as its spec recorded it: {@code data} null means the bundled
+   * Fashion-MNIST split; {@code task} is a built-in text task (then data is null).
+   */
+  public record RunData(Path data, Path labels, String task) {}
+
+  /** What {@code model} (a run directory) trained on; commands taking a run default to it. */
+  public static RunData runData(Path model) throws IOException {
+    Path run = model;
+    if (!java.nio.file.Files.exists(run.resolve(dev.negmine.train.spec.RunSpec.FILE)) && run.getParent() != null
+        && java.nio.file.Files.exists(run.getParent().resolve(dev.negmine.train.spec.RunSpec.FILE))) {
+      run = run.getParent(); // RUN/model given
+    }
+    if (!java.nio.file.Files.exists(run.resolve(dev.negmine.train.spec.RunSpec.FILE))) {
+      throw new IllegalArgumentException(model + " holds no record of the data it trained on ("
+          + dev.negmine.train.spec.RunSpec.FILE + "): give --data");
+    }
+    dev.negmine.train.spec.RunSpec s = dev.negmine.train.spec.RunSpec.load(run);
+    return new RunData(s.data() == null ? null : Path.of(s.data()), s.labels() == null ? null : Path.of(s.labels()), s.task());
+  }
+
   /** Embeddings of {@code data} (labels from {@code labels} for .npy features) under {@code model}. */
   public static Embedded embed(Path model, Path data, Path labels) throws IOException {
     LabeledData d = TrainSupport.load(data, labels);
