@@ -249,14 +249,7 @@ public final class NegativeSources implements AutoCloseable {
       }
     }
     if (queue != null) {
-      int b = plan.rows().length;
-      long[] l = new long[b];
-      long[] id = new long[b];
-      for (int i = 0; i < b; i++) {
-        l[i] = labels[plan.rows()[i]];
-        id[i] = ids[plan.rows()[i]];
-      }
-      queue.afterStep(new StepView(plan, l, id, batchEmb, null, 0), batchX, batchEmb);
+      queue.afterStep(StepView.batchOnly(plan, labels, ids, batchEmb), batchX, batchEmb);
     }
   }
 

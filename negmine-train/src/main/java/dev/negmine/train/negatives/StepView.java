@@ -21,13 +21,10 @@ public record StepView(StepRequest plan, long[] batchLabels, long[] batchIds, Fl
     double margin) {
 
   static StepView of(StepRequest plan, long[] labels, long[] ids, FloatMatrix x, double margin) {
-    int b = plan.rows().length;
-    long[] bl = new long[b];
-    long[] bi = new long[b];
-    for (int i = 0; i < b; i++) {
-      bl[i] = labels[plan.rows()[i]];
-      bi[i] = ids[plan.rows()[i]];
-    }
+    StepView rows = batchOnly(plan, labels, ids, x);
+    long[] bl = rows.batchLabels();
+    long[] bi = rows.batchIds();
+    int b = bl.length;
     FloatMatrix dist = FloatMatrix.zeros(b, b);
     for (int i = 0; i < b; i++) {
       for (int j = i; j < b; j++) {
@@ -37,6 +34,18 @@ public record StepView(StepRequest plan, long[] batchLabels, long[] batchIds, Fl
       }
     }
     return new StepView(plan, bl, bi, x, dist, margin);
+  }
+
+  /** The batch's labels and ids with embeddings {@code x}, without distances (after the step). */
+  static StepView batchOnly(StepRequest plan, long[] labels, long[] ids, FloatMatrix x) {
+    int b = plan.rows().length;
+    long[] bl = new long[b];
+    long[] bi = new long[b];
+    for (int i = 0; i < b; i++) {
+      bl[i] = labels[plan.rows()[i]];
+      bi[i] = ids[plan.rows()[i]];
+    }
+    return new StepView(plan, bl, bi, x, null, 0);
   }
 
   public int batch() {
