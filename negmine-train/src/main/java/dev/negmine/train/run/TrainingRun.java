@@ -333,7 +333,7 @@ public final class TrainingRun {
     return last;
   }
 
-  private static String stepLine(BatchStats s, Map<String, Object> sources, dev.negmine.train.step.ReplicaExecution.StepComm comm) {
+  static String stepLine(BatchStats s, Map<String, Object> sources, dev.negmine.train.step.ReplicaExecution.StepComm comm) {
     JsonObject o = LINE.toJsonTree(s).getAsJsonObject();
     o.addProperty("type", "step");
     if (comm != null) {
