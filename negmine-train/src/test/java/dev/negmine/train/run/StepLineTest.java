@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The {@code metrics.jsonl} step line is a file format: its keys, order and number forms are fixed. */
 class StepLineTest {
   static BatchStats stats(double activeFraction) {
-    return new BatchStats(12, 3, "semi-hard", 64, 0.125, 0.25, 17, activeFraction, 0.1, 7.5);
+    return new BatchStats(12, 3, "semi-hard", 64, 0.125, new BatchStats.Figures(0.25, 17, activeFraction, 0.1, 7.5));
   }
 
   @Test
