@@ -243,30 +243,43 @@ public final class SgTree {
   /**
    * Replaces the vectors of the given targets without changing the structure, then recomputes every
    * radius exactly ({@link #recomputeRadii}). {@code rows} row {@code i} is the new vector of
-   * {@code ids[i]}; pass {@code ids == null} to mean row {@code i} is target {@code i} for every
-   * present target {@code i < rows.rows()}.
+   * {@code ids[i]}; {@code ids == null} means {@link #updateAllVectors}.
    */
   public void updateVectors(int[] ids, FloatMatrix rows) {
-    if (rows.cols() != nodes.dim) {
-      throw new IllegalArgumentException("vectors have " + rows.cols() + " dimensions, tree has " + nodes.dim);
-    }
     if (ids == null) {
-      int n = Math.min(rows.rows(), nodes.present.length);
-      for (int i = 0; i < n; i++) {
-        if (nodes.present[i]) {
-          nodes.store(i, rows.data(), rows.offset(i));
-        }
-      }
-    } else {
-      if (ids.length != rows.rows()) {
-        throw new IllegalArgumentException(ids.length + " ids for " + rows.rows() + " rows");
-      }
-      for (int i = 0; i < ids.length; i++) {
-        checkPresent(ids[i]);
-        nodes.store(ids[i], rows.data(), rows.offset(i));
+      updateAllVectors(rows);
+      return;
+    }
+    checkRows(rows);
+    if (ids.length != rows.rows()) {
+      throw new IllegalArgumentException(ids.length + " ids for " + rows.rows() + " rows");
+    }
+    for (int i = 0; i < ids.length; i++) {
+      checkPresent(ids[i]);
+      nodes.store(ids[i], rows.data(), rows.offset(i));
+    }
+    recomputeRadii();
+  }
+
+  /**
+   * As {@link #updateVectors} with row {@code i} the new vector of target {@code i}, for every
+   * present target {@code i < rows.rows()}; the others keep theirs.
+   */
+  public void updateAllVectors(FloatMatrix rows) {
+    checkRows(rows);
+    int n = Math.min(rows.rows(), nodes.present.length);
+    for (int i = 0; i < n; i++) {
+      if (nodes.present[i]) {
+        nodes.store(i, rows.data(), rows.offset(i));
       }
     }
     recomputeRadii();
+  }
+
+  private void checkRows(FloatMatrix rows) {
+    if (rows.cols() != nodes.dim) {
+      throw new IllegalArgumentException("vectors have " + rows.cols() + " dimensions, tree has " + nodes.dim);
+    }
   }
 
   /**
