@@ -95,7 +95,7 @@ final class TrainStepBench implements Callable<Integer> {
     Runs.Job job = Runs.prepare(spec);
     long[] ids = job.trainIds();
     return new Trainer(job.config(), job.train(), null, Runs.MINERS,
-        new Trainer.Environment(ids, java.time.InstantSource.system(), null));
+        Trainer.Environment.withoutPoolDir(ids, java.time.InstantSource.system()));
   }
 
   /** Fills {@code q} with seeded unit rows carrying the data's labels and ids no training item has. */

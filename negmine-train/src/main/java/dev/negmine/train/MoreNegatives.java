@@ -22,12 +22,6 @@ import dev.negmine.train.sampling.CoarseGroups;
  */
 public record MoreNegatives(AugmentConfig augment, boolean selfSupervised, CoarseGroups groups, int stratifyClasses,
     int stratifyFromGroup, boolean tier, SyntheticNegatives synthetic, boolean siblingBatches) {
-  /** Without sibling batches. */
-  public MoreNegatives(AugmentConfig augment, boolean selfSupervised, CoarseGroups groups, int stratifyClasses,
-      int stratifyFromGroup, boolean tier, SyntheticNegatives synthetic) {
-    this(augment, selfSupervised, groups, stratifyClasses, stratifyFromGroup, tier, synthetic, false);
-  }
-
   public MoreNegatives {
     if (siblingBatches && (groups == null || stratifyClasses > 0 || selfSupervised)) {
       throw new IllegalArgumentException("sibling batches need a group map and exclude stratified and self-supervised batches");
@@ -44,11 +38,95 @@ public record MoreNegatives(AugmentConfig augment, boolean selfSupervised, Coars
     }
   }
 
+  /** Every strategy off. */
   public static MoreNegatives none() {
-    return new MoreNegatives(null, false, null, 0, 0, false, null);
+    return builder().build();
+  }
+
+  /** A builder with every strategy off. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these strategies. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.augment = augment;
+    b.selfSupervised = selfSupervised;
+    b.groups = groups;
+    b.stratifyClasses = stratifyClasses;
+    b.stratifyFromGroup = stratifyFromGroup;
+    b.tier = tier;
+    b.synthetic = synthetic;
+    b.siblingBatches = siblingBatches;
+    return b;
   }
 
   public boolean any() {
     return augment != null || stratifyClasses > 0 || tier || synthetic != null || siblingBatches;
+  }
+
+  /**
+   * Names each strategy; validated once by {@link #build()} (the record's rules). Not thread-safe.
+   */
+  public static final class Builder {
+    private AugmentConfig augment;
+    private boolean selfSupervised;
+    private CoarseGroups groups;
+    private int stratifyClasses;
+    private int stratifyFromGroup;
+    private boolean tier;
+    private SyntheticNegatives synthetic;
+    private boolean siblingBatches;
+
+    private Builder() {}
+
+    /** Image augmentation: one augmented view per item, or two with {@link #selfSupervised()}. */
+    public Builder augment(AugmentConfig v) {
+      augment = v;
+      return this;
+    }
+
+    /** SimCLR: two augmented views per item, no labels read (needs {@link #augment}). */
+    public Builder selfSupervised() {
+      selfSupervised = true;
+      return this;
+    }
+
+    /** The coarse group of each label, for stratified batches, the tier and sibling batches. */
+    public Builder groups(CoarseGroups v) {
+      groups = v;
+      return this;
+    }
+
+    /** Stratified batches: {@code classes} classes per batch, {@code fromGroup} of them from one group. */
+    public Builder stratify(int classes, int fromGroup) {
+      stratifyClasses = classes;
+      stratifyFromGroup = fromGroup;
+      return this;
+    }
+
+    /** Sets whether the memory queue's candidates are stratified by group (the second tier). */
+    public Builder tier(boolean v) {
+      tier = v;
+      return this;
+    }
+
+    /** Synthetic hard negatives mixed per anchor; null for none. */
+    public Builder synthetic(SyntheticNegatives v) {
+      synthetic = v;
+      return this;
+    }
+
+    /** Sets whether batches are m-per-class over whole coarse groups (excludes {@link #stratify}). */
+    public Builder siblingBatches(boolean v) {
+      siblingBatches = v;
+      return this;
+    }
+
+    public MoreNegatives build() {
+      return new MoreNegatives(augment, selfSupervised, groups, stratifyClasses, stratifyFromGroup, tier, synthetic,
+          siblingBatches);
+    }
   }
 }

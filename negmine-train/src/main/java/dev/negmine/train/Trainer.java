@@ -94,7 +94,12 @@ public final class Trainer implements AutoCloseable {
       for (int i = 0; i < items; i++) {
         ids[i] = i;
       }
-      return new Environment(ids, InstantSource.system(), null);
+      return withoutPoolDir(ids, InstantSource.system());
+    }
+
+    /** Pools mined during training are kept in memory only. */
+    public static Environment withoutPoolDir(long[] ids, InstantSource clock) {
+      return new Environment(ids, clock, null);
     }
   }
 

@@ -24,7 +24,7 @@ class SimclrTrainerTest {
   }
 
   static FloatMatrix trainAndEmbed(LabeledData data) {
-    MoreNegatives more = new MoreNegatives(AugmentConfig.defaults(), true, null, 0, 0, false, null);
+    MoreNegatives more = MoreNegatives.builder().augment(AugmentConfig.defaults()).selfSupervised().build();
     TrainConfig cfg = TrainConfig.builder().encoder(new EncoderSpec(EncoderSpec.Kind.MLP, 16, 0, new int[] {16}, 8))
         .curriculum(Recipes.curriculum("simclr", 1, 16, 0.2, null)).loss("infonce").reduction(Reduction.ACTIVE_MEAN)
         .temperature(0.1).learningRate(0.003).mPerClass(4).seed(5).more(more).build();

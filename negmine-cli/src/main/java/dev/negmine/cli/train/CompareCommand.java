@@ -140,7 +140,7 @@ public final class CompareCommand implements Callable<Integer> {
       double[] map = stats(e.getValue(), "map_at_r");
       double[] p1 = stats(e.getValue(), "p_at_1");
       System.out.printf(Locale.ROOT, "%-14s %8.4f %8.4f %8.4f %8.4f %10.1f %10s%n", e.getKey(), map[0], map[1], spread(e.getValue(), "map_at_r"), p1[0],
-          e.getValue().stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
+          e.getValue().stream().mapToDouble(x -> x.timing().trainLoopSeconds()).average().orElse(0),
           e.getValue().stream().filter(x -> x.collapse() != null).count() + "/" + e.getValue().size());
     }
     System.out.println("report: " + html.toAbsolutePath());
@@ -188,7 +188,7 @@ public final class CompareCommand implements Callable<Integer> {
       h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
               + "<td>%.4f</td><td>%.4f</td><td>%.1f</td><td>%d of %d</td><td>", ReportWriter.esc(r), runs.size(), map[0], map[1],
           spread(runs, "map_at_r"), p1[0], p1[1], first.baselineMetrics().get("map_at_r"), first.baselineMetrics().get("p_at_1"),
-          runs.stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
+          runs.stream().mapToDouble(x -> x.timing().trainLoopSeconds()).average().orElse(0),
           runs.stream().filter(x -> x.collapse() != null).count(), runs.size()));
       for (RunSummary s : runs) {
         String name = s.runDir().getFileName().toString();

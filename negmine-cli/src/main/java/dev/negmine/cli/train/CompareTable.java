@@ -90,8 +90,8 @@ final class CompareTable {
     try {
       JsonObject o = GSON.fromJson(Files.readString(file), JsonObject.class);
       return new RunSummary(runDir, metrics(o.getAsJsonObject("final_metrics")), metrics(o.getAsJsonObject("baseline_metrics")),
-          o.get("epochs").getAsInt(), o.get("steps").getAsLong(), o.get("train_loop_seconds").getAsDouble(),
-          o.get("wall_seconds_this_session").getAsDouble(),
+          o.get("epochs").getAsInt(), o.get("steps").getAsLong(),
+          new RunSummary.Timing(o.get("train_loop_seconds").getAsDouble(), o.get("wall_seconds_this_session").getAsDouble()),
           o.has("collapse") && !o.get("collapse").isJsonNull() ? o.get("collapse").getAsString() : null,
           o.has("stopped_on_collapse") && o.get("stopped_on_collapse").getAsBoolean());
     } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
@@ -137,7 +137,7 @@ final class CompareTable {
       List<RunSummary> rs = runs.get(r);
       sb.append(String.format(Locale.ROOT, "%-13s %-26s %8.4f %7.4f %7.4f %-18s %+8.4f %8.4f %8.1f %9s%n", r, seeds, map[0], map[1],
           stats(h, "p_at_1")[0], vsBase, map[0] - raw.get("map_at_r"),
-          CompareCommand.stats(rs, "map_at_r")[0], rs.stream().mapToDouble(RunSummary::trainLoopSeconds).average().orElse(0),
+          CompareCommand.stats(rs, "map_at_r")[0], rs.stream().mapToDouble(x -> x.timing().trainLoopSeconds()).average().orElse(0),
           rs.stream().filter(x -> x.collapse() != null).count() + "/" + rs.size()));
     }
     return sb.toString();
@@ -159,7 +159,7 @@ final class CompareTable {
         run.add("held_out", GSON.toJsonTree(held.get(r).get(i)));
         run.add("validation", GSON.toJsonTree(rs.get(i).finalMetrics()));
         run.addProperty("collapse", rs.get(i).collapse());
-        run.addProperty("train_loop_seconds", rs.get(i).trainLoopSeconds());
+        run.addProperty("train_loop_seconds", rs.get(i).timing().trainLoopSeconds());
         perRun.add(run);
       }
       x.add("runs", perRun);

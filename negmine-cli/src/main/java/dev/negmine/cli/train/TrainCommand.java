@@ -236,13 +236,13 @@ public final class TrainCommand implements Callable<Integer> {
         .build().run();
     if (!lead) {
       err.printf(Locale.ROOT, "negmine train [rank %d/%d]: done, %d steps, training loop %.1f s%n", collective.rank(),
-          collective.worldSize(), summary.steps(), summary.trainLoopSeconds());
+          collective.worldSize(), summary.steps(), summary.timing().trainLoopSeconds());
       return TrainSupport.OK;
     }
     Path report = ReportWriter.write(dir);
     PrintStream o = System.out;
     o.printf(Locale.ROOT, "trained %s/%s: %d epochs, %d steps, training loop %.1f s, wall %.1f s%n",
-        opts.recipe(), opts.encoder(), summary.epochs(), summary.steps(), summary.trainLoopSeconds(),
+        opts.recipe(), opts.encoder(), summary.epochs(), summary.steps(), summary.timing().trainLoopSeconds(),
         (System.nanoTime() - start) / 1e9);
     o.println("final   " + format(summary.finalMetrics()));
     o.println("raw     " + format(summary.baselineMetrics()));
@@ -304,7 +304,7 @@ public final class TrainCommand implements Callable<Integer> {
       last = s;
       if (bar != null) {
         bar.stepTo(s.step() + 1);
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f hard %.3f active %.2f", s.loss(), s.hardestLoss(), s.activeFraction()));
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f hard %.3f active %.2f", s.loss(), s.figures().hardestLoss(), s.figures().activeFraction()));
       }
     }
 
@@ -312,7 +312,7 @@ public final class TrainCommand implements Callable<Integer> {
     public void onEval(int epoch, long step, Map<String, Double> metrics) {
       if (epochLines && last != null) {
         err.printf(Locale.ROOT, "%sepoch %d  step %d/%d  loss %.4f  hardest %.4f  active %.2f  %s%n", prefix, epoch, step, total,
-            last.loss(), last.hardestLoss(), last.activeFraction(), format(metrics));
+            last.loss(), last.figures().hardestLoss(), last.figures().activeFraction(), format(metrics));
       }
     }
 

@@ -327,7 +327,7 @@ public final class RetrievalMetrics {
       for (int k = 0; k < ks.size(); k++) {
         recall.put(ks.get(k), queries == 0 ? Double.NaN : hitsAt[k] / nq);
       }
-      return new RetrievalResult(config.distance(), n, queries, n - queries,
+      return new RetrievalResult(config.distance(), queries, n - queries,
           queries == 0 ? Double.NaN : p1 / nq, recall,
           queries == 0 ? Double.NaN : rp / nq,
           queries == 0 ? Double.NaN : map / nq,

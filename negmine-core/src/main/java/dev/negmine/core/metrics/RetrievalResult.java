@@ -14,7 +14,6 @@ import java.util.TreeMap;
  * ({@code queries == 0}) every metric is NaN, written as {@code null} in JSON.
  *
  * @param distance how neighbours were ranked
- * @param items number of items (rows)
  * @param queries items that were evaluated: those with at least one other item of their label
  * @param skippedQueries items whose label no other item has; they still serve as neighbours
  * @param precisionAt1 fraction of queries whose nearest neighbour has their label
@@ -25,7 +24,6 @@ import java.util.TreeMap;
  */
 public record RetrievalResult(
     Distance distance,
-    int items,
     int queries,
     int skippedQueries,
     double precisionAt1,
@@ -36,8 +34,8 @@ public record RetrievalResult(
 
   public RetrievalResult {
     Objects.requireNonNull(distance, "distance");
-    if (items < 0 || queries < 0 || skippedQueries < 0 || queries + skippedQueries != items) {
-      throw new IllegalArgumentException("counts do not add up: items " + items + ", queries " + queries
+    if (queries < 0 || skippedQueries < 0 || queries + skippedQueries < 0) {
+      throw new IllegalArgumentException("counts must be non-negative and fit an int: queries " + queries
           + ", skipped " + skippedQueries);
     }
     recallAtK = Collections.unmodifiableSortedMap(new TreeMap<>(recallAtK));
@@ -51,6 +49,11 @@ public record RetrievalResult(
       }
       checkMetric("recall@" + e.getKey(), e.getValue(), queries);
     }
+  }
+
+  /** Number of items (rows): every item is either a query or a skipped query. */
+  public int items() {
+    return queries + skippedQueries;
   }
 
   /**
@@ -76,7 +79,7 @@ public record RetrievalResult(
   public String toJson() {
     StringBuilder sb = new StringBuilder(256);
     sb.append("{\"distance\": \"").append(distance.cliName()).append('"');
-    sb.append(", \"items\": ").append(items);
+    sb.append(", \"items\": ").append(items());
     sb.append(", \"queries\": ").append(queries);
     sb.append(", \"skipped_queries\": ").append(skippedQueries);
     sb.append(", \"precision_at_1\": ").append(number(precisionAt1));

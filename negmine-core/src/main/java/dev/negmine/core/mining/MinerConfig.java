@@ -1,51 +1,120 @@
 package dev.negmine.core.mining;
 
 import dev.negmine.core.linalg.Distance;
+import java.util.Objects;
 
 /**
- * Settings shared by all miners; each preset reads the ones it uses.
+ * Settings shared by all miners; each preset reads the ones it uses. Immutable; built by {@link
+ * #builder()}, which holds the defaults and validates once at {@link Builder#build()}.
  *
- * @param distance how embeddings are compared (default L2)
- * @param normalize L2-normalise embeddings before comparing (default true, as pytorch-metric-learning)
- * @param margin the band width for band and semi-hard miners, in units of {@code distance} (default 0.2)
- * @param k negatives per (anchor, positive) for {@code topk-hard} (default 5)
- * @param maxTriplets cap on returned rows, enforced by seeded uniform subsampling; 0 = no cap
- * @param seed seed of every random choice (subsampling, distance-weighted sampling)
- * @param msEpsilon multi-similarity mining epsilon (default 0.1, as PML)
- * @param dwCutoff distance-weighted lower distance cutoff (default 0.5, as PML)
- * @param dwNonzeroLossCutoff distance-weighted upper cutoff (default 1.4, as PML)
+ * <ul>
+ *   <li>{@code distance}: how embeddings are compared (default L2)
+ *   <li>{@code normalize}: L2-normalise embeddings before comparing (default true, as pytorch-metric-learning)
+ *   <li>{@code margin}: the band width for band and semi-hard miners, in units of {@code distance} (default 0.2)
+ *   <li>{@code k}: negatives per (anchor, positive) for {@code topk-hard} (default 5)
+ *   <li>{@code maxTriplets}: cap on returned rows, enforced by seeded uniform subsampling; 0 = no cap
+ *   <li>{@code seed}: seed of every random choice (subsampling, distance-weighted sampling)
+ *   <li>{@code msEpsilon}: multi-similarity mining epsilon (default 0.1, as PML)
+ *   <li>{@code dwCutoff}: distance-weighted lower distance cutoff (default 0.5, as PML)
+ *   <li>{@code dwNonzeroLossCutoff}: distance-weighted upper cutoff (default 1.4, as PML)
+ * </ul>
  */
-public record MinerConfig(
-    Distance distance,
-    boolean normalize,
-    double margin,
-    int k,
-    long maxTriplets,
-    long seed,
-    double msEpsilon,
-    double dwCutoff,
-    double dwNonzeroLossCutoff) {
+public final class MinerConfig {
+  private final Distance distance;
+  private final boolean normalize;
+  private final double margin;
+  private final int k;
+  private final long maxTriplets;
+  private final long seed;
+  private final double msEpsilon;
+  private final double dwCutoff;
+  private final double dwNonzeroLossCutoff;
 
-  public MinerConfig {
-    if (distance == null) {
+  private MinerConfig(Builder b) {
+    if (b.distance == null) {
       throw new IllegalArgumentException("distance must be set");
     }
-    if (!Double.isFinite(margin) || margin < 0) {
-      throw new IllegalArgumentException("margin must be finite and >= 0, got " + margin);
+    if (!Double.isFinite(b.margin) || b.margin < 0) {
+      throw new IllegalArgumentException("margin must be finite and >= 0, got " + b.margin);
     }
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    if (b.k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + b.k);
     }
-    if (maxTriplets < 0) {
-      throw new IllegalArgumentException("maxTriplets must be >= 0 (0 = no cap), got " + maxTriplets);
+    if (b.maxTriplets < 0) {
+      throw new IllegalArgumentException("maxTriplets must be >= 0 (0 = no cap), got " + b.maxTriplets);
     }
-    if (!(msEpsilon >= 0)) {
-      throw new IllegalArgumentException("msEpsilon must be >= 0, got " + msEpsilon);
+    if (!(b.msEpsilon >= 0)) {
+      throw new IllegalArgumentException("msEpsilon must be >= 0, got " + b.msEpsilon);
     }
-    if (!(dwCutoff >= 0) || !(dwNonzeroLossCutoff > dwCutoff)) {
+    if (!(b.dwCutoff >= 0) || !(b.dwNonzeroLossCutoff > b.dwCutoff)) {
       throw new IllegalArgumentException(
-          "distance-weighted cutoffs need 0 <= cutoff < nonzeroLossCutoff, got " + dwCutoff + ", " + dwNonzeroLossCutoff);
+          "distance-weighted cutoffs need 0 <= cutoff < nonzeroLossCutoff, got " + b.dwCutoff + ", " + b.dwNonzeroLossCutoff);
     }
+    distance = b.distance;
+    normalize = b.normalize;
+    margin = b.margin;
+    k = b.k;
+    maxTriplets = b.maxTriplets;
+    seed = b.seed;
+    msEpsilon = b.msEpsilon;
+    dwCutoff = b.dwCutoff;
+    dwNonzeroLossCutoff = b.dwNonzeroLossCutoff;
+  }
+
+  public Distance distance() {
+    return distance;
+  }
+
+  public boolean normalize() {
+    return normalize;
+  }
+
+  public double margin() {
+    return margin;
+  }
+
+  public int k() {
+    return k;
+  }
+
+  public long maxTriplets() {
+    return maxTriplets;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public double msEpsilon() {
+    return msEpsilon;
+  }
+
+  public double dwCutoff() {
+    return dwCutoff;
+  }
+
+  public double dwNonzeroLossCutoff() {
+    return dwNonzeroLossCutoff;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MinerConfig c && distance == c.distance && normalize == c.normalize
+        && Double.compare(margin, c.margin) == 0 && k == c.k && maxTriplets == c.maxTriplets && seed == c.seed
+        && Double.compare(msEpsilon, c.msEpsilon) == 0 && Double.compare(dwCutoff, c.dwCutoff) == 0
+        && Double.compare(dwNonzeroLossCutoff, c.dwNonzeroLossCutoff) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(distance, normalize, margin, k, maxTriplets, seed, msEpsilon, dwCutoff, dwNonzeroLossCutoff);
+  }
+
+  @Override
+  public String toString() {
+    return "MinerConfig[distance=" + distance + ", normalize=" + normalize + ", margin=" + margin + ", k=" + k
+        + ", maxTriplets=" + maxTriplets + ", seed=" + seed + ", msEpsilon=" + msEpsilon + ", dwCutoff=" + dwCutoff
+        + ", dwNonzeroLossCutoff=" + dwNonzeroLossCutoff + "]";
   }
 
   public static MinerConfig defaults() {
@@ -62,7 +131,7 @@ public record MinerConfig(
         .dwCutoff(dwCutoff).dwNonzeroLossCutoff(dwNonzeroLossCutoff);
   }
 
-  /** Builder with the defaults documented on the record. */
+  /** Builder with the defaults documented on the class; not thread-safe. */
   public static final class Builder {
     private Distance distance = Distance.L2;
     private boolean normalize = true;
@@ -120,7 +189,7 @@ public record MinerConfig(
     }
 
     public MinerConfig build() {
-      return new MinerConfig(distance, normalize, margin, k, maxTriplets, seed, msEpsilon, dwCutoff, dwNonzeroLossCutoff);
+      return new MinerConfig(this);
     }
   }
 }

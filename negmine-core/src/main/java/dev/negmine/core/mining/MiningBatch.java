@@ -68,6 +68,11 @@ public record MiningBatch(
         labels, ids, labels, ids, true, embeddings.cols());
   }
 
+  /** As {@link #self(FloatMatrix, long[], long[], MinerConfig)} for a batch of distinct items (no ids). */
+  public static MiningBatch self(FloatMatrix embeddings, long[] labels, MinerConfig config) {
+    return self(embeddings, labels, null, config);
+  }
+
   /** A precomputed square score matrix of a batch against itself. */
   public static MiningBatch selfScores(FloatMatrix scores, Distance distance, long[] labels, long[] ids) {
     return new MiningBatch(scores, distance, labels, ids, labels, ids, true);

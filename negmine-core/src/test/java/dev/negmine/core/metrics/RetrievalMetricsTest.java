@@ -174,9 +174,9 @@ class RetrievalMetricsTest {
             RetrievalConfig.defaults().withDistance(Distance.L2)));
     assertThrows(IllegalArgumentException.class, () -> RetrievalConfig.defaults().withRecallKs(0));
     assertEquals(List.of(1, 5), RetrievalConfig.defaults().withRecallKs(5, 1, 5).recallKs());
-    assertThrows(IllegalArgumentException.class, () -> new RetrievalResult(Distance.L2, 3, 2, 0,
+    assertThrows(IllegalArgumentException.class, () -> new RetrievalResult(Distance.L2, 2, -1,
         0, new java.util.TreeMap<>(), 0, 0, 0));
-    assertThrows(IllegalArgumentException.class, () -> new RetrievalResult(Distance.L2, 2, 2, 0,
+    assertThrows(IllegalArgumentException.class, () -> new RetrievalResult(Distance.L2, 2, 0,
         1.5, new java.util.TreeMap<>(), 0, 0, 0));
   }
 }

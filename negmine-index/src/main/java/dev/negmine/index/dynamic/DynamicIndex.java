@@ -260,7 +260,7 @@ public final class DynamicIndex {
     current = est;
     int rebuilt = 0;
     if (tree != null) {
-      tree.updateVectors(null, current);
+      tree.updateAllVectors(current);
       if (rebuildEvery > 0 && refreshes % rebuildEvery == 0) {
         rebuilt = tree.rebuildSmallSubtrees(rebuildMaxSize);
       }

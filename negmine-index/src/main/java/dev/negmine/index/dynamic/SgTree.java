@@ -23,6 +23,10 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one writer, and reads must not overlap writes. Memory: {@code dim} floats plus
  * about 8 ints per id slot.
+ *
+ * <p>Layout of the implementation: {@link SgNodes} holds the per-id arrays and the descent that
+ * attaches a target; {@link PreOrder} the lazily rebuilt pre-order layout that subtree queries and
+ * sampling read; this class checks arguments and implements the public operations on them.
  */
 public final class SgTree {
   /** How queries score targets. */
@@ -33,34 +37,16 @@ public final class SgTree {
     COSINE
   }
 
-  static final int MIN_LEVEL = -40;
-  private static final int NONE = -1;
+  private static final int NONE = SgNodes.NONE;
 
-  private final int dim;
-  private final Metric metric;
-  private float[] vecs = new float[0];
-  private int[] parent = new int[0];
-  private int[] level = new int[0];
-  private float[] radius = new float[0];
-  private boolean[] present = new boolean[0];
-  private int[][] children = new int[0][];
-  private int[] childCount = new int[0];
-  private int root = NONE;
-  private int size;
-  private long modCount;
-
-  // Lazily rebuilt pre-order layout: the subtree of v is order[start[v] .. start[v] + subSize[v]).
-  private long orderVersion = -1;
-  private int[] order = new int[0];
-  private int[] start = new int[0];
-  private int[] subSize = new int[0];
+  private final SgNodes nodes;
+  private final PreOrder layout = new PreOrder();
 
   public SgTree(int dim, Metric metric) {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be >= 1, got " + dim);
     }
-    this.dim = dim;
-    this.metric = java.util.Objects.requireNonNull(metric, "metric");
+    this.nodes = new SgNodes(dim, java.util.Objects.requireNonNull(metric, "metric"));
   }
 
   /**
@@ -70,99 +56,100 @@ public final class SgTree {
    */
   public static SgTree build(FloatMatrix vectors, Metric metric) {
     SgTree t = new SgTree(vectors.cols(), metric);
+    SgNodes nodes = t.nodes;
     int n = vectors.rows();
     if (n == 0) {
       return t;
     }
-    t.ensureCapacity(n);
+    nodes.ensureCapacity(n);
     for (int i = 0; i < n; i++) {
-      t.store(i, vectors.data(), vectors.offset(i));
+      nodes.store(i, vectors.data(), vectors.offset(i));
     }
     int[] ids = new int[n];
     for (int i = 0; i < n; i++) {
       ids[i] = i;
     }
-    int center = t.closestToMean(ids);
-    t.present[center] = true;
-    t.root = center;
-    t.parent[center] = NONE;
-    t.size = 1;
-    t.insertAllUnder(center, ids, center);
+    int center = nodes.closestToMean(ids);
+    nodes.present[center] = true;
+    nodes.root = center;
+    nodes.parent[center] = NONE;
+    nodes.size = 1;
+    nodes.insertAllUnder(center, ids, center);
     return t;
   }
 
   public int dim() {
-    return dim;
+    return nodes.dim;
   }
 
   public Metric metric() {
-    return metric;
+    return nodes.metric;
   }
 
   /** Number of stored targets. */
   public int size() {
-    return size;
+    return nodes.size;
   }
 
   /** Id of the root node, or -1 when empty. */
   public int root() {
-    return root;
+    return nodes.root;
   }
 
   public boolean contains(int id) {
-    return id >= 0 && id < present.length && present[id];
+    return id >= 0 && id < nodes.present.length && nodes.present[id];
   }
 
   /** The node's covering radius (an upper bound on the distance to every vector in its subtree). */
   public float radius(int id) {
     checkPresent(id);
-    return radius[id];
+    return nodes.radius[id];
   }
 
   /** Parent id, or -1 for the root. */
   public int parent(int id) {
     checkPresent(id);
-    return parent[id];
+    return nodes.parent[id];
   }
 
   /** Children ids (a copy). */
   public int[] children(int id) {
     checkPresent(id);
-    return Arrays.copyOf(children[id], childCount[id]);
+    return Arrays.copyOf(nodes.children[id], nodes.childCount[id]);
   }
 
   /** A copy of the stored vector (normalised under COSINE). */
   public float[] vector(int id) {
     checkPresent(id);
-    return Arrays.copyOfRange(vecs, id * dim, (id + 1) * dim);
+    return Arrays.copyOfRange(nodes.vecs, id * nodes.dim, (id + 1) * nodes.dim);
   }
 
   /** Backing array of stored vectors, row {@code id} at {@code id * dim()}; read-only by contract. */
   float[] vectorData() {
-    return vecs;
+    return nodes.vecs;
   }
 
   /** Ids in the subtree of {@code id}, itself first. */
   public int[] subtree(int id) {
     checkPresent(id);
     ensureOrder();
-    return Arrays.copyOfRange(order, start[id], start[id] + subSize[id]);
+    return layout.subtree(id);
   }
 
   /** Number of targets in the subtree of {@code id}, itself included. */
   public int subtreeSize(int id) {
     checkPresent(id);
     ensureOrder();
-    return subSize[id];
+    return layout.subSize(id);
   }
 
   /** Depth of the deepest node (root = 0). */
   public int height() {
     ensureOrder();
     int h = 0;
-    for (int i = 0; i < size; i++) {
+    for (int i = 0; i < nodes.size; i++) {
       int d = 0;
-      for (int a = parent[order[i]]; a != NONE; a = parent[a]) {
+      for (int a = nodes.parent[layout.at(i)]; a != NONE; a = nodes.parent[a]) {
         d++;
       }
       h = Math.max(h, d);
@@ -179,24 +166,24 @@ public final class SgTree {
     if (contains(id)) {
       throw new IllegalArgumentException("id " + id + " is already in the tree");
     }
-    ensureCapacity(id + 1);
-    store(id, v, 0);
-    present[id] = true;
-    size++;
-    modCount++;
-    if (root == NONE) {
-      root = id;
-      parent[id] = NONE;
-      level[id] = 0;
-      radius[id] = 0f;
-      childCount[id] = 0;
+    nodes.ensureCapacity(id + 1);
+    nodes.store(id, v, 0);
+    nodes.present[id] = true;
+    nodes.size++;
+    nodes.modCount++;
+    if (nodes.root == NONE) {
+      nodes.root = id;
+      nodes.parent[id] = NONE;
+      nodes.level[id] = 0;
+      nodes.radius[id] = 0f;
+      nodes.childCount[id] = 0;
       return;
     }
-    float d = dist(id, root);
-    if (d > Math.scalb(1f, level[root])) {
-      level[root] = levelFor(d);
+    float d = nodes.dist(id, nodes.root);
+    if (d > Math.scalb(1f, nodes.level[nodes.root])) {
+      nodes.level[nodes.root] = SgNodes.levelFor(d);
     }
-    descendAndAttach(id, root, d);
+    nodes.descendAndAttach(id, nodes.root, d);
   }
 
   /**
@@ -206,44 +193,44 @@ public final class SgTree {
    */
   public void delete(int id) {
     checkPresent(id);
-    modCount++;
-    if (childCount[id] == 0) {
-      unlink(id);
+    nodes.modCount++;
+    if (nodes.childCount[id] == 0) {
+      nodes.unlink(id);
     } else {
       int u = id;
-      while (childCount[u] > 0) {
-        u = children[u][0];
+      while (nodes.childCount[u] > 0) {
+        u = nodes.children[u][0];
       }
-      unlink(u);
-      int p = parent[id];
-      parent[u] = p;
-      level[u] = level[id];
-      children[u] = children[id];
-      childCount[u] = childCount[id];
-      children[id] = new int[0];
-      childCount[id] = 0;
+      nodes.unlink(u);
+      int p = nodes.parent[id];
+      nodes.parent[u] = p;
+      nodes.level[u] = nodes.level[id];
+      nodes.children[u] = nodes.children[id];
+      nodes.childCount[u] = nodes.childCount[id];
+      nodes.children[id] = new int[0];
+      nodes.childCount[id] = 0;
       float r = 0f;
-      for (int j = 0; j < childCount[u]; j++) {
-        int c = children[u][j];
-        parent[c] = u;
-        r = Math.max(r, dist(u, c) + radius[c]);
+      for (int j = 0; j < nodes.childCount[u]; j++) {
+        int c = nodes.children[u][j];
+        nodes.parent[c] = u;
+        r = Math.max(r, nodes.dist(u, c) + nodes.radius[c]);
       }
-      radius[u] = r;
+      nodes.radius[u] = r;
       if (p == NONE) {
-        root = u;
+        nodes.root = u;
       } else {
-        int[] pc = children[p];
-        for (int j = 0; j < childCount[p]; j++) {
+        int[] pc = nodes.children[p];
+        for (int j = 0; j < nodes.childCount[p]; j++) {
           if (pc[j] == id) {
             pc[j] = u;
           }
         }
       }
     }
-    present[id] = false;
-    parent[id] = NONE;
-    radius[id] = 0f;
-    size--;
+    nodes.present[id] = false;
+    nodes.parent[id] = NONE;
+    nodes.radius[id] = 0f;
+    nodes.size--;
   }
 
   /** Moves target {@code id} to vector {@code v} (delete, then insert). */
@@ -256,30 +243,43 @@ public final class SgTree {
   /**
    * Replaces the vectors of the given targets without changing the structure, then recomputes every
    * radius exactly ({@link #recomputeRadii}). {@code rows} row {@code i} is the new vector of
-   * {@code ids[i]}; pass {@code ids == null} to mean row {@code i} is target {@code i} for every
-   * present target {@code i < rows.rows()}.
+   * {@code ids[i]}; {@code ids == null} means {@link #updateAllVectors}.
    */
   public void updateVectors(int[] ids, FloatMatrix rows) {
-    if (rows.cols() != dim) {
-      throw new IllegalArgumentException("vectors have " + rows.cols() + " dimensions, tree has " + dim);
-    }
     if (ids == null) {
-      int n = Math.min(rows.rows(), present.length);
-      for (int i = 0; i < n; i++) {
-        if (present[i]) {
-          store(i, rows.data(), rows.offset(i));
-        }
-      }
-    } else {
-      if (ids.length != rows.rows()) {
-        throw new IllegalArgumentException(ids.length + " ids for " + rows.rows() + " rows");
-      }
-      for (int i = 0; i < ids.length; i++) {
-        checkPresent(ids[i]);
-        store(ids[i], rows.data(), rows.offset(i));
+      updateAllVectors(rows);
+      return;
+    }
+    checkRows(rows);
+    if (ids.length != rows.rows()) {
+      throw new IllegalArgumentException(ids.length + " ids for " + rows.rows() + " rows");
+    }
+    for (int i = 0; i < ids.length; i++) {
+      checkPresent(ids[i]);
+      nodes.store(ids[i], rows.data(), rows.offset(i));
+    }
+    recomputeRadii();
+  }
+
+  /**
+   * As {@link #updateVectors} with row {@code i} the new vector of target {@code i}, for every
+   * present target {@code i < rows.rows()}; the others keep theirs.
+   */
+  public void updateAllVectors(FloatMatrix rows) {
+    checkRows(rows);
+    int n = Math.min(rows.rows(), nodes.present.length);
+    for (int i = 0; i < n; i++) {
+      if (nodes.present[i]) {
+        nodes.store(i, rows.data(), rows.offset(i));
       }
     }
     recomputeRadii();
+  }
+
+  private void checkRows(FloatMatrix rows) {
+    if (rows.cols() != nodes.dim) {
+      throw new IllegalArgumentException("vectors have " + rows.cols() + " dimensions, tree has " + nodes.dim);
+    }
   }
 
   /**
@@ -287,19 +287,19 @@ public final class SgTree {
    * from its vector to a vector in its subtree. O(size x depth) distance evaluations.
    */
   public void recomputeRadii() {
-    for (int i = 0; i < present.length; i++) {
-      if (present[i]) {
-        radius[i] = 0f;
+    for (int i = 0; i < nodes.present.length; i++) {
+      if (nodes.present[i]) {
+        nodes.radius[i] = 0f;
       }
     }
-    for (int y = 0; y < present.length; y++) {
-      if (!present[y]) {
+    for (int y = 0; y < nodes.present.length; y++) {
+      if (!nodes.present[y]) {
         continue;
       }
-      for (int a = parent[y]; a != NONE; a = parent[a]) {
-        float d = dist(y, a);
-        if (d > radius[a]) {
-          radius[a] = d;
+      for (int a = nodes.parent[y]; a != NONE; a = nodes.parent[a]) {
+        float d = nodes.dist(y, a);
+        if (d > nodes.radius[a]) {
+          nodes.radius[a] = d;
         }
       }
     }
@@ -313,13 +313,13 @@ public final class SgTree {
   public void rebuildSubtree(int id) {
     checkPresent(id);
     int[] members = subtree(id);
-    modCount++;
+    nodes.modCount++;
     for (int m : members) {
-      children[m] = new int[0];
-      childCount[m] = 0;
-      radius[m] = 0f;
+      nodes.children[m] = new int[0];
+      nodes.childCount[m] = 0;
+      nodes.radius[m] = 0f;
     }
-    insertAllUnder(id, members, id);
+    nodes.insertAllUnder(id, members, id);
   }
 
   /**
@@ -327,16 +327,16 @@ public final class SgTree {
    * tree's lowest levels. Returns how many subtrees were rebuilt.
    */
   public int rebuildSmallSubtrees(int maxSize) {
-    if (maxSize < 2 || root == NONE) {
+    if (maxSize < 2 || nodes.root == NONE) {
       return 0;
     }
     ensureOrder();
-    int[] roots = new int[size];
+    int[] roots = new int[nodes.size];
     int n = 0;
-    for (int i = 0; i < size; i++) {
-      int v = order[i];
-      int p = parent[v];
-      if (subSize[v] > 1 && subSize[v] <= maxSize && (p == NONE || subSize[p] > maxSize)) {
+    for (int i = 0; i < nodes.size; i++) {
+      int v = layout.at(i);
+      int p = nodes.parent[v];
+      if (layout.subSize(v) > 1 && layout.subSize(v) <= maxSize && (p == NONE || layout.subSize(p) > maxSize)) {
         roots[n++] = v;
       }
     }
@@ -367,15 +367,15 @@ public final class SgTree {
   /** The query as the tree scores it (normalised copy under COSINE, else q itself). */
   float[] prepareQuery(float[] q) {
     checkVector(q);
-    if (metric == Metric.DOT) {
+    if (nodes.metric == Metric.DOT) {
       return q;
     }
-    float n = (float) Math.sqrt(VectorOps.sumOfSquares(q, 0, dim));
+    float n = (float) Math.sqrt(VectorOps.sumOfSquares(q, 0, nodes.dim));
     if (!(n > 0) || !Float.isFinite(n)) {
       throw new IllegalArgumentException("query has norm " + n + "; cosine is undefined");
     }
     float[] c = q.clone();
-    for (int i = 0; i < dim; i++) {
+    for (int i = 0; i < nodes.dim; i++) {
       c[i] /= n;
     }
     return c;
@@ -384,234 +384,33 @@ public final class SgTree {
   // ---- package-private accessors for search and sampling (no checks) ----
 
   float score(float[] q, int id) {
-    return VectorOps.dot(q, 0, vecs, id * dim, dim);
+    return VectorOps.dot(q, 0, nodes.vecs, id * nodes.dim, nodes.dim);
   }
 
   float radiusUnchecked(int id) {
-    return radius[id];
+    return nodes.radius[id];
   }
 
   int childCountUnchecked(int id) {
-    return childCount[id];
+    return nodes.childCount[id];
   }
 
   int childUnchecked(int id, int j) {
-    return children[id][j];
+    return nodes.children[id][j];
   }
 
-  /** Ensures the pre-order layout is current; returns nothing, enables the next three methods. */
+  /** Ensures the pre-order layout is current; enables the next two methods. */
   void ensureOrder() {
-    if (orderVersion == modCount) {
-      return;
-    }
-    if (order.length < size) {
-      order = new int[Math.max(size, 16)];
-    }
-    if (start.length < present.length) {
-      start = new int[present.length];
-      subSize = new int[present.length];
-    }
-    if (root != NONE) {
-      int[] stack = new int[size];
-      int sp = 0;
-      int pos = 0;
-      stack[sp++] = root;
-      while (sp > 0) {
-        int v = stack[--sp];
-        start[v] = pos;
-        order[pos++] = v;
-        for (int j = childCount[v] - 1; j >= 0; j--) {
-          stack[sp++] = children[v][j];
-        }
-      }
-      for (int i = pos - 1; i >= 0; i--) {
-        int v = order[i];
-        int s = 1;
-        for (int j = 0; j < childCount[v]; j++) {
-          s += subSize[children[v][j]];
-        }
-        subSize[v] = s;
-      }
-    }
-    orderVersion = modCount;
+    layout.ensure(nodes);
   }
 
   int subSizeUnchecked(int id) {
-    return subSize[id];
+    return layout.subSize(id);
   }
 
   /** The {@code i}-th id of {@code id}'s subtree in pre-order (after {@link #ensureOrder}). */
   int subtreeMember(int id, int i) {
-    return order[start[id] + i];
-  }
-
-  // ---- internals ----
-
-  private void insertAllUnder(int top, int[] members, int skip) {
-    int n = 0;
-    int[] rest = new int[members.length];
-    float[] d = new float[members.length];
-    float maxD = 0f;
-    for (int m : members) {
-      if (m != skip) {
-        rest[n] = m;
-        d[n] = dist(m, top);
-        maxD = Math.max(maxD, d[n]);
-        n++;
-      }
-    }
-    if (maxD > 0f) {
-      level[top] = levelFor(maxD);
-    }
-    Integer[] idx = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      idx[i] = i;
-    }
-    final float[] dd = d;
-    Arrays.sort(idx, (a, b) -> Float.compare(dd[b], dd[a]));
-    for (int i = 0; i < n; i++) {
-      int m = rest[idx[i]];
-      if (!present[m]) {
-        present[m] = true;
-        size++;
-      }
-      descendAndAttach(m, top, d[idx[i]]);
-    }
-    modCount++;
-  }
-
-  private void descendAndAttach(int id, int start, float dStart) {
-    int node = start;
-    float d = dStart;
-    while (true) {
-      if (d > radius[node]) {
-        radius[node] = d;
-      }
-      int best = NONE;
-      float bestD = Float.POSITIVE_INFINITY;
-      if (level[node] > MIN_LEVEL) {
-        int[] ch = children[node];
-        for (int j = 0; j < childCount[node]; j++) {
-          int c = ch[j];
-          float dc = dist(id, c);
-          if (dc <= Math.scalb(1f, level[c]) && dc < bestD) {
-            best = c;
-            bestD = dc;
-          }
-        }
-      }
-      if (best == NONE) {
-        attach(id, node);
-        return;
-      }
-      node = best;
-      d = bestD;
-    }
-  }
-
-  private void attach(int id, int p) {
-    parent[id] = p;
-    level[id] = Math.max(MIN_LEVEL, level[p] - 1);
-    radius[id] = 0f;
-    childCount[id] = 0;
-    if (children[id] == null) {
-      children[id] = new int[0];
-    }
-    if (childCount[p] == children[p].length) {
-      children[p] = Arrays.copyOf(children[p], Math.max(4, childCount[p] * 2));
-    }
-    children[p][childCount[p]++] = id;
-  }
-
-  private void unlink(int id) {
-    int p = parent[id];
-    if (p == NONE) {
-      root = NONE;
-      return;
-    }
-    int[] pc = children[p];
-    int n = childCount[p];
-    for (int j = 0; j < n; j++) {
-      if (pc[j] == id) {
-        pc[j] = pc[n - 1];
-        childCount[p] = n - 1;
-        return;
-      }
-    }
-    throw new IllegalStateException("node " + id + " missing from its parent " + p);
-  }
-
-  private int closestToMean(int[] ids) {
-    double[] mean = new double[dim];
-    for (int id : ids) {
-      for (int j = 0; j < dim; j++) {
-        mean[j] += vecs[id * dim + j];
-      }
-    }
-    float[] m = new float[dim];
-    for (int j = 0; j < dim; j++) {
-      m[j] = (float) (mean[j] / ids.length);
-    }
-    int best = ids[0];
-    float bestD = Float.POSITIVE_INFINITY;
-    for (int id : ids) {
-      float d = VectorOps.squaredDistance(m, 0, vecs, id * dim, dim);
-      if (d < bestD) {
-        bestD = d;
-        best = id;
-      }
-    }
-    return best;
-  }
-
-  static int levelFor(float d) {
-    int e = Math.getExponent(d);
-    if (Math.scalb(1f, e) < d) {
-      e++;
-    }
-    return Math.max(MIN_LEVEL, e);
-  }
-
-  private float dist(int a, int b) {
-    return VectorOps.distance(vecs, a * dim, vecs, b * dim, dim);
-  }
-
-  private void store(int id, float[] src, int off) {
-    System.arraycopy(src, off, vecs, id * dim, dim);
-    if (metric == Metric.COSINE) {
-      float n = (float) Math.sqrt(VectorOps.sumOfSquares(vecs, id * dim, dim));
-      if (!(n > 0) || !Float.isFinite(n)) {
-        throw new IllegalArgumentException("target " + id + " has norm " + n + "; cosine is undefined");
-      }
-      for (int j = 0; j < dim; j++) {
-        vecs[id * dim + j] /= n;
-      }
-    } else {
-      for (int j = 0; j < dim; j++) {
-        if (!Float.isFinite(vecs[id * dim + j])) {
-          throw new IllegalArgumentException("target " + id + " has a non-finite value at dimension " + j);
-        }
-      }
-    }
-  }
-
-  private void ensureCapacity(int n) {
-    if (n <= present.length) {
-      return;
-    }
-    int cap = Math.max(n, Math.max(16, present.length * 2));
-    vecs = Arrays.copyOf(vecs, Math.multiplyExact(cap, dim));
-    int old = parent.length;
-    parent = Arrays.copyOf(parent, cap);
-    Arrays.fill(parent, old, cap, NONE);
-    level = Arrays.copyOf(level, cap);
-    radius = Arrays.copyOf(radius, cap);
-    present = Arrays.copyOf(present, cap);
-    children = Arrays.copyOf(children, cap);
-    for (int i = old; i < cap; i++) {
-      children[i] = new int[0];
-    }
-    childCount = Arrays.copyOf(childCount, cap);
+    return layout.member(id, i);
   }
 
   private void checkPresent(int id) {
@@ -621,8 +420,8 @@ public final class SgTree {
   }
 
   private void checkVector(float[] v) {
-    if (v.length != dim) {
-      throw new IllegalArgumentException("vector has " + v.length + " dimensions, tree has " + dim);
+    if (v.length != nodes.dim) {
+      throw new IllegalArgumentException("vector has " + v.length + " dimensions, tree has " + nodes.dim);
     }
   }
 }

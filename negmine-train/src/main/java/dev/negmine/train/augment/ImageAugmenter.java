@@ -54,7 +54,12 @@ public final class ImageAugmenter {
     return config;
   }
 
-  /** View {@code view} of each row of {@code images} (labels decide the flip policy). */
+  /** As {@link #views} without labels (self-supervised): images flip only when every label may. */
+  public FloatMatrix unlabelledViews(FloatMatrix images, long step, int view) {
+    return views(images, null, step, view);
+  }
+
+  /** View {@code view} of each row of {@code images} (labels decide the flip policy; null: none). */
   public FloatMatrix views(FloatMatrix images, long[] labels, long step, int view) {
     int n = images.rows();
     int d = side * side;

@@ -24,38 +24,59 @@ import java.util.List;
  *
  * @param configJson the run's full configuration; resuming checks it equals the new run's
  * @param provenanceJson provenance of the run that wrote the checkpoint
+ * @param position where in the schedule training continues
+ * @param weights the model's parameters (DJL parameter bytes)
+ * @param optimizer the optimizer's state
  * @param metricsBytes length of {@code metrics.jsonl} when the checkpoint was taken; a resumed run
  *     truncates the log there, so it holds no line from steps that are about to be redone
+ * @param sources the negative sources' state; empty without sources
  */
 public record Checkpoint(
     String configJson,
     String provenanceJson,
-    int epoch,
-    int stepInEpoch,
-    long step,
+    Position position,
     byte[] weights,
-    long optimizerSteps,
-    List<float[]> optimizer,
+    OptimizerState optimizer,
     long metricsBytes,
     byte[] sources) {
 
   private static final byte[] MAGIC = "NMCKPT".getBytes(StandardCharsets.US_ASCII);
   static final int VERSION = 2;
 
-  /** A checkpoint without negative-source state. */
-  public Checkpoint(String configJson, String provenanceJson, int epoch, int stepInEpoch, long step, byte[] weights,
-      long optimizerSteps, List<float[]> optimizer, long metricsBytes) {
-    this(configJson, provenanceJson, epoch, stepInEpoch, step, weights, optimizerSteps, optimizer, metricsBytes, new byte[0]);
+  /**
+   * A position in the training schedule.
+   *
+   * @param epoch the epoch the next step belongs to
+   * @param stepInEpoch steps already taken in that epoch
+   * @param step global steps already taken
+   */
+  public record Position(int epoch, int stepInEpoch, long step) {
+    public Position {
+      if (epoch < 0 || stepInEpoch < 0 || step < 0) {
+        throw new IllegalArgumentException("checkpoint position must be non-negative");
+      }
+    }
+  }
+
+  /**
+   * The optimizer's state.
+   *
+   * @param steps updates the optimizer has applied (its bias-correction count)
+   * @param arrays its moment arrays, in the optimizer's own order (copied)
+   */
+  public record OptimizerState(long steps, List<float[]> arrays) {
+    public OptimizerState {
+      if (arrays == null) {
+        throw new IllegalArgumentException("checkpoint fields must be set");
+      }
+      arrays = List.copyOf(arrays);
+    }
   }
 
   public Checkpoint {
-    if (configJson == null || provenanceJson == null || weights == null || optimizer == null) {
+    if (configJson == null || provenanceJson == null || position == null || weights == null || optimizer == null) {
       throw new IllegalArgumentException("checkpoint fields must be set");
     }
-    if (epoch < 0 || stepInEpoch < 0 || step < 0) {
-      throw new IllegalArgumentException("checkpoint position must be non-negative");
-    }
-    optimizer = List.copyOf(optimizer);
     sources = sources == null ? new byte[0] : sources;
   }
 
@@ -65,14 +86,14 @@ public record Checkpoint(
     out.writeInt(VERSION);
     writeString(out, configJson);
     writeString(out, provenanceJson);
-    out.writeInt(epoch);
-    out.writeInt(stepInEpoch);
-    out.writeLong(step);
+    out.writeInt(position.epoch());
+    out.writeInt(position.stepInEpoch());
+    out.writeLong(position.step());
     out.writeInt(weights.length);
     out.write(weights);
-    out.writeLong(optimizerSteps);
-    out.writeInt(optimizer.size());
-    for (float[] a : optimizer) {
+    out.writeLong(optimizer.steps());
+    out.writeInt(optimizer.arrays().size());
+    for (float[] a : optimizer.arrays()) {
       out.writeInt(a.length);
       for (float v : a) {
         out.writeFloat(v);
@@ -113,7 +134,8 @@ public record Checkpoint(
     }
     long metricsBytes = in.readLong();
     byte[] sources = version >= 2 ? in.readNBytes(checkedLength(in.readInt())) : new byte[0];
-    return new Checkpoint(config, provenance, epoch, stepInEpoch, step, weights, optSteps, opt, metricsBytes, sources);
+    return new Checkpoint(config, provenance, new Position(epoch, stepInEpoch, step), weights,
+        new OptimizerState(optSteps, opt), metricsBytes, sources);
   }
 
   public byte[] toBytes() throws IOException {

@@ -126,12 +126,12 @@ public final class Recipes {
     var fm = dev.negmine.train.sampling.CoarseGroups.fashionMnist();
     var aug = dev.negmine.train.augment.AugmentConfig.defaults();
     return switch (recipe.toLowerCase(Locale.ROOT)) {
-      case "simclr" -> new dev.negmine.train.MoreNegatives(aug, true, null, 0, 0, false, null);
-      case "facenet-aug" -> new dev.negmine.train.MoreNegatives(aug, false, null, 0, 0, false, null);
-      case "hierarchical" -> new dev.negmine.train.MoreNegatives(null, false, fm, 5, 4, true, null);
-      case "hier-tier" -> new dev.negmine.train.MoreNegatives(null, false, fm, 0, 0, true, null);
-      case "mochi" -> new dev.negmine.train.MoreNegatives(null, false, null, 0, 0, false,
-          dev.negmine.train.negatives.SyntheticNegatives.defaults());
+      case "simclr" -> dev.negmine.train.MoreNegatives.builder().augment(aug).selfSupervised().build();
+      case "facenet-aug" -> dev.negmine.train.MoreNegatives.builder().augment(aug).build();
+      case "hierarchical" -> dev.negmine.train.MoreNegatives.builder().groups(fm).stratify(5, 4).tier(true).build();
+      case "hier-tier" -> dev.negmine.train.MoreNegatives.builder().groups(fm).tier(true).build();
+      case "mochi" -> dev.negmine.train.MoreNegatives.builder()
+          .synthetic(dev.negmine.train.negatives.SyntheticNegatives.defaults()).build();
       default -> null;
     };
   }

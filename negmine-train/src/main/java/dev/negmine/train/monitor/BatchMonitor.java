@@ -42,8 +42,8 @@ public final class BatchMonitor {
       }
     }
     double activeFraction = mined.size() == 0 ? Double.NaN : (double) active / mined.size();
-    return new BatchStats(step, epoch, miner, emb.rows(), loss, hardest, mined.size(), activeFraction,
-        meanCosine(emb), effectiveRank(emb));
+    return new BatchStats(step, epoch, miner, emb.rows(), loss,
+        new BatchStats.Figures(hardest, mined.size(), activeFraction, meanCosine(emb), effectiveRank(emb)));
   }
 
   /** Mean cosine over distinct pairs of L2-normalised rows: (|sum|^2 - B) / (B (B - 1)). */

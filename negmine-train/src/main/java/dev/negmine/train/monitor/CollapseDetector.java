@@ -44,9 +44,9 @@ public final class CollapseDetector {
     if (fired || s.step() < warmupSteps) {
       return Optional.empty();
     }
-    boolean crowded = s.meanCosine() >= maxMeanCosine;
-    boolean stuck = margin > 0 && Math.abs(s.hardestLoss() - margin) <= marginTolerance * Math.max(margin, 1e-9)
-        && s.meanCosine() > 0.5;
+    boolean crowded = s.figures().meanCosine() >= maxMeanCosine;
+    boolean stuck = margin > 0 && Math.abs(s.figures().hardestLoss() - margin) <= marginTolerance * Math.max(margin, 1e-9)
+        && s.figures().meanCosine() > 0.5;
     streak = crowded || stuck ? streak + 1 : 0;
     if (streak < patience) {
       return Optional.empty();
@@ -54,7 +54,7 @@ public final class CollapseDetector {
     fired = true;
     return Optional.of(String.format(java.util.Locale.ROOT,
         "embeddings collapsed at step %d: mean cosine %.3f, hardest loss %.4f (margin %.3f), effective rank %.2f for %d steps",
-        s.step(), s.meanCosine(), s.hardestLoss(), margin, s.effectiveRank(), patience));
+        s.step(), s.figures().meanCosine(), s.figures().hardestLoss(), margin, s.figures().effectiveRank(), patience));
   }
 
   public boolean fired() {

@@ -11,9 +11,7 @@ import java.util.Map;
  * @param baselineMetrics the same metrics on the preprocessed raw features
  * @param epochs epochs trained
  * @param steps steps trained
- * @param trainLoopSeconds time spent in training steps only (no evaluation, checkpoints, start-up),
- *     summed over the sessions of a resumed run
- * @param wallSeconds wall time of this session
+ * @param timing where the time went
  * @param collapse the collapse warning, or null
  * @param stoppedEarly true when --stop-on-collapse ended the run
  */
@@ -23,7 +21,16 @@ public record RunSummary(
     Map<String, Double> baselineMetrics,
     int epochs,
     long steps,
-    double trainLoopSeconds,
-    double wallSeconds,
+    Timing timing,
     String collapse,
-    boolean stoppedEarly) {}
+    boolean stoppedEarly) {
+
+  /**
+   * Time of a run, in seconds.
+   *
+   * @param trainLoopSeconds time spent in training steps only (no evaluation, checkpoints,
+   *     start-up), summed over the sessions of a resumed run
+   * @param wallSeconds wall time of this session
+   */
+  public record Timing(double trainLoopSeconds, double wallSeconds) {}
+}

@@ -146,8 +146,8 @@ public final class TrainingRun {
         Writer metrics = lead ? Files.newBufferedWriter(metricsFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
             : Writer.nullWriter()) {
       if (ckpt != null) {
-        trainer.restore(new DataInputStream(new ByteArrayInputStream(ckpt.weights())), ckpt.optimizer(),
-            ckpt.epoch(), ckpt.stepInEpoch(), ckpt.step());
+        trainer.restore(new DataInputStream(new ByteArrayInputStream(ckpt.weights())), ckpt.optimizer().arrays(),
+            ckpt.position().epoch(), ckpt.position().stepInEpoch(), ckpt.position().step());
         trainer.restoreSources(ckpt.sources());
       }
       if (collective != null) {
@@ -205,16 +205,16 @@ public final class TrainingRun {
         }
       }
       if (!lead) {
-        return new RunSummary(dir, Map.of(), Map.of(), trainer.epoch(), trainer.step(), loopSeconds,
-            Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3, collapse, stopped);
+        return new RunSummary(dir, Map.of(), Map.of(), trainer.epoch(), trainer.step(), new RunSummary.Timing(loopSeconds,
+            Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3), collapse, stopped);
       }
       if (last == null) {
         last = evaluator.evaluate(trainer.embed(eval.features()), eval.labels());
       }
       metrics.flush();
       saveModel(trainer, dir.resolve(RunFiles.MODEL_DIR), configJson);
-      RunSummary summary = new RunSummary(dir, last, baseline, trainer.epoch(), trainer.step(), loopSeconds,
-          Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3, collapse, stopped);
+      RunSummary summary = new RunSummary(dir, last, baseline, trainer.epoch(), trainer.step(), new RunSummary.Timing(loopSeconds,
+          Duration.ofMillis(clock.millis() - wallStart).toMillis() / 1e3), collapse, stopped);
       writeSummary(summary, configJson);
       events.onFinish();
       return summary;
@@ -266,8 +266,10 @@ public final class TrainingRun {
     trainer.saveWeights(new DataOutputStream(w));
     JsonObject prov = GSON.toJsonTree(Provenance.current(clock.instant())).getAsJsonObject();
     prov.addProperty("train_loop_seconds", loopSeconds);
-    Checkpoint c = new Checkpoint(configJson, GSON.toJson(prov), trainer.epoch(), trainer.stepInEpoch(), trainer.step(),
-        w.toByteArray(), trainer.step(), trainer.optimizerState(), Files.size(metricsFile), trainer.sourcesState());
+    Checkpoint c = new Checkpoint(configJson, GSON.toJson(prov),
+        new Checkpoint.Position(trainer.epoch(), trainer.stepInEpoch(), trainer.step()), w.toByteArray(),
+        new Checkpoint.OptimizerState(trainer.step(), trainer.optimizerState()), Files.size(metricsFile),
+        trainer.sourcesState());
     RunFiles.writeAtomically(file, c::write);
   }
 
@@ -293,11 +295,11 @@ public final class TrainingRun {
     o.add("baseline_metrics", GSON.toJsonTree(s.baselineMetrics()));
     o.addProperty("epochs", s.epochs());
     o.addProperty("steps", s.steps());
-    o.addProperty("train_loop_seconds", s.trainLoopSeconds());
+    o.addProperty("train_loop_seconds", s.timing().trainLoopSeconds());
     // CPU time of the training thread in this session's steps: on a shared machine, the loop's
     // wall time on an idle one (the engine runs on this thread; the monitor overlaps on another)
     o.addProperty("train_loop_thread_cpu_seconds_this_session", loopCpuSeconds);
-    o.addProperty("wall_seconds_this_session", s.wallSeconds());
+    o.addProperty("wall_seconds_this_session", s.timing().wallSeconds());
     o.addProperty("collapse", s.collapse());
     o.addProperty("stopped_on_collapse", s.stoppedEarly());
     o.add("config", GSON.fromJson(configJson, JsonObject.class));
@@ -333,8 +335,23 @@ public final class TrainingRun {
     return last;
   }
 
-  private static String stepLine(BatchStats s, Map<String, Object> sources, dev.negmine.train.step.ReplicaExecution.StepComm comm) {
-    JsonObject o = LINE.toJsonTree(s).getAsJsonObject();
+  /**
+   * One {@code metrics.jsonl} step line. The statistics are written flat, in the order and with the
+   * names of {@link BatchStats}' components and its figures' (the format predates the grouping).
+   */
+  static String stepLine(BatchStats s, Map<String, Object> sources, dev.negmine.train.step.ReplicaExecution.StepComm comm) {
+    JsonObject o = new JsonObject();
+    o.addProperty("step", s.step());
+    o.addProperty("epoch", s.epoch());
+    o.addProperty("miner", s.miner());
+    o.addProperty("batchSize", s.batchSize());
+    o.addProperty("loss", s.loss());
+    BatchStats.Figures f = s.figures();
+    o.addProperty("hardestLoss", f.hardestLoss());
+    o.addProperty("tuples", f.tuples());
+    o.addProperty("activeFraction", f.activeFraction());
+    o.addProperty("meanCosine", f.meanCosine());
+    o.addProperty("effectiveRank", f.effectiveRank());
     o.addProperty("type", "step");
     if (comm != null) {
       o.addProperty("world_size", comm.worldSize());

@@ -95,7 +95,7 @@ public final class Runs {
     }
     String description = (spec.data() == null ? DataSources.BUNDLED : spec.data()) + (spec.evalData() == null
         ? " (validation " + spec.valFraction() + " held out)" : " / eval " + spec.evalData());
-    return new Job(SpecResolver.toConfig(spec, train, null), train, eval, description, ids);
+    return new Job(SpecResolver.toConfig(spec, train), train, eval, description, ids);
   }
 
   /** The data at {@code path} (bundled data when null). */

@@ -76,6 +76,11 @@ public final class SpecResolver {
     }
   }
 
+  /** The training configuration for {@code train}, for data without a built-in class grouping. */
+  public static TrainConfig toConfig(RunSpec s, LabeledData train) {
+    return toConfig(s, train, null);
+  }
+
   /**
    * The training configuration for {@code train}; {@code taskGroups} (nullable) is a built-in
    * task's own class grouping (WordNet: hypernym), used for sibling batches and stratification
@@ -145,7 +150,8 @@ public final class SpecResolver {
     }
     SyntheticNegatives syn = s.synthetic() != null ? SyntheticNegatives.parse(s.synthetic()) : r.synthetic();
     boolean t = s.tier() != null ? s.tier() : r.tier();
-    MoreNegatives m = new MoreNegatives(aug, r.selfSupervised(), g, siblings ? 0 : sc, siblings ? 0 : sg, t, syn, siblings);
+    MoreNegatives m = r.toBuilder().augment(aug).groups(g).stratify(siblings ? 0 : sc, siblings ? 0 : sg).tier(t)
+        .synthetic(syn).siblingBatches(siblings).build();
     return m.any() || m.selfSupervised() ? m : null;
   }
 

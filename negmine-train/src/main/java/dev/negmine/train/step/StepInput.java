@@ -16,6 +16,11 @@ import dev.negmine.core.mining.Triplets;
  */
 public record StepInput(FloatMatrix x, int batch, long[] batchLabels, long[] lossLabels, Triplets pairs,
     long[] rowLabels, long[] rowIds) {
+  /** Input whose pairs the miner decides: the loss reads the data's labels. */
+  public static StepInput mined(FloatMatrix x, int batch, long[] batchLabels, long[] rowLabels, long[] rowIds) {
+    return new StepInput(x, batch, batchLabels, batchLabels, null, rowLabels, rowIds);
+  }
+
   /** Whether the pairs are fixed by the views (self-supervised) rather than mined. */
   public boolean selfSupervised() {
     return pairs != null;

@@ -71,15 +71,15 @@ public final class StepViews {
       rowLabels[i] = train.labels()[forward[i]];
       rowIds[i] = ids[forward[i]];
     }
-    return new StepInput(x, b, batchLabels, batchLabels, null, rowLabels, rowIds);
+    return StepInput.mined(x, b, batchLabels, rowLabels, rowIds);
   }
 
   /** SimCLR: rows i and B + i are the two views of item i, each other's only positive. */
   private StepInput twoViews(int[] rows, long[] batchLabels, long step) {
     int b = rows.length;
     FloatMatrix raw = train.features().gather(rows);
-    FloatMatrix v0 = preprocessing.apply(augmenter.views(raw, null, step, 0));
-    FloatMatrix v1 = preprocessing.apply(augmenter.views(raw, null, step, 1));
+    FloatMatrix v0 = preprocessing.apply(augmenter.unlabelledViews(raw, step, 0));
+    FloatMatrix v1 = preprocessing.apply(augmenter.unlabelledViews(raw, step, 1));
     float[] xd = new float[2 * v0.data().length];
     System.arraycopy(v0.data(), 0, xd, 0, v0.data().length);
     System.arraycopy(v1.data(), 0, xd, v0.data().length, v1.data().length);

@@ -90,7 +90,7 @@ public final class TrainingStep implements AutoCloseable {
     try (GradientCollector gc = engine.newGradientCollector()) {
       Encoded enc = execution.forward(gc, in.x(), in.rowLabels(), in.rowIds(), step);
       emb = enc.host().rows() == b ? enc.host() : enc.host().rowRange(0, b);
-      MiningBatch scores = MiningBatch.self(emb, in.batchLabels(), null, mc);
+      MiningBatch scores = MiningBatch.self(emb, in.batchLabels(), mc);
       Triplets mined = in.selfSupervised() ? Triplets.empty() : miner(phase, mc).mine(scores, step);
       if (recordGlobal) {
         lastGlobal = new Trainer.GlobalBatch(Arrays.copyOf(in.rowIds(), b), in.batchLabels(), mined);

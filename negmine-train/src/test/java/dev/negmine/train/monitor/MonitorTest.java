@@ -79,7 +79,7 @@ class MonitorTest {
   }
 
   static BatchStats stats(long step, double hardest, double cosine) {
-    return new BatchStats(step, 0, "batch-hard", 32, hardest, hardest, 32, 1, cosine, 2);
+    return new BatchStats(step, 0, "batch-hard", 32, hardest, new BatchStats.Figures(hardest, 32, 1, cosine, 2));
   }
 
   @Test

@@ -68,25 +68,38 @@ public final class VectorizationProvider {
     return scalar();
   }
 
-  private record Attempt(VectorKernels kernels, String reason, Throwable error) {}
+  /** The outcome of loading the Panama kernels: the kernels, or why not (and the error, if one). */
+  private record Attempt(VectorKernels kernels, String reason, Throwable error) {
+    static Attempt loaded(VectorKernels kernels) {
+      return new Attempt(kernels, null, null);
+    }
+
+    static Attempt refused(String reason) {
+      return new Attempt(null, reason, null);
+    }
+
+    static Attempt failed(String reason, Throwable error) {
+      return new Attempt(null, reason, error);
+    }
+  }
 
   private static Attempt tryPanama() {
     if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
-      return new Attempt(null, "module " + MODULE + " is not resolved; run with --add-modules " + MODULE, null);
+      return Attempt.refused("module " + MODULE + " is not resolved; run with --add-modules " + MODULE);
     }
     String vmInfo = System.getProperty("java.vm.info", "");
     if (vmInfo.contains("interpreted mode")) {
-      return new Attempt(null, "the JVM runs interpreted only (-Xint); the Vector API would be slower than loops", null);
+      return Attempt.refused("the JVM runs interpreted only (-Xint); the Vector API would be slower than loops");
     }
     try {
       Class<?> c = Class.forName(PANAMA_CLASS);
       int lanes = (int) c.getDeclaredMethod("lanes").invoke(null);
       if (lanes < 4) {
-        return new Attempt(null, "the preferred float species has only " + lanes + " lanes (need 4)", null);
+        return Attempt.refused("the preferred float species has only " + lanes + " lanes (need 4)");
       }
-      return new Attempt((VectorKernels) c.getDeclaredConstructor().newInstance(), null, null);
+      return Attempt.loaded((VectorKernels) c.getDeclaredConstructor().newInstance());
     } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
-      return new Attempt(null, "the Vector API could not be loaded", e);
+      return Attempt.failed("the Vector API could not be loaded", e);
     }
   }
 }
