@@ -118,6 +118,7 @@ final class EvalCommand implements Callable<Integer> {
     if (emb.rows() < 2) {
       throw new UserInputException(source + ": need at least 2 items to evaluate, got " + emb.rows());
     }
+    emb = OutputGuards.checkedData(emb, lab, Path.of(source), labels, dist);
     RetrievalResult r = RetrievalMetrics.evaluate(emb, lab, config);
     print(r, json);
     return 0;

@@ -24,6 +24,12 @@ public final class EmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return TrainSupport.guard("embed", System.err, () -> {
+      java.util.List<Path> inputs = java.util.Arrays.asList(model, data, labels);
+      dev.negmine.core.io.OutputPaths.checkFile("--out", out, inputs);
+      if (labelsOut != null) {
+        dev.negmine.core.io.OutputPaths.checkFile("--labels-out", labelsOut, inputs);
+        dev.negmine.core.io.OutputPaths.checkDistinct(java.util.Map.of("--out", out, "--labels-out", labelsOut));
+      }
       ModelEval.Embedded e = ModelEval.embed(model, data, labels);
       Npy.write(out, e.embeddings());
       if (labelsOut != null) {

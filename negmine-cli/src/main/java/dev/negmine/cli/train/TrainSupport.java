@@ -46,22 +46,26 @@ final class TrainSupport {
       }
       return DataSources.bundled();
     }
-    return DataSources.load(path, labels);
+    LabeledData d = DataSources.load(path, labels);
+    // NaN / Inf rows would embed to NaN (embed, eval) or poison training: refused, naming the file
+    dev.negmine.core.io.DataChecks.requireFiniteRows(d.features(), path.toString());
+    return d;
   }
 
   /**
-   * Runs {@code body}, turning bad input (IllegalArgumentException) into one error line and exit
-   * code 2, and other failures into one line and exit code 1.
+   * Runs {@code body}, turning every failure into one line and an exit code ({@link
+   * dev.negmine.cli.Failures}): 2 for what the user can fix, 1 for negmine's own bugs.
    */
   static int guard(String command, PrintStream err, Body body) {
     try {
       return body.run();
-    } catch (IllegalArgumentException e) {
-      err.println("negmine " + command + ": " + e.getMessage());
-      return BAD_INPUT;
     } catch (IOException | RuntimeException e) {
-      err.println("negmine " + command + ": failed: " + e);
-      return FAILURE;
+      dev.negmine.cli.Failures.Report r = dev.negmine.cli.Failures.of(e);
+      err.println("negmine " + command + ": " + r.message());
+      if (System.getenv("NEGMINE_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      return r.exitCode();
     }
   }
 

@@ -1,0 +1,58 @@
+package dev.negmine.core.pool;
+
+import dev.negmine.core.io.NegmineFormatException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Checks that a pool was mined over the data it is used with: every anchor, positive and candidate
+ * id must name an item of the data, and the label the pool recorded for it must be the item's
+ * label. A pool mined over another corpus (other rows, another order, another labelling) thus fails
+ * before training instead of feeding wrong negatives. O(anchors + candidates); stateless.
+ */
+public final class PoolCorpusCheck {
+  private PoolCorpusCheck() {}
+
+  /**
+   * @param poolName the pool, as the user named it
+   * @param ids item id of each data row
+   * @param labels label of each data row
+   * @param dataName the data, as the user named it
+   * @throws NegmineFormatException naming the pool, the first mismatching item and the data
+   */
+  public static void verify(CandidatePool pool, String poolName, long[] ids, long[] labels, String dataName)
+      throws NegmineFormatException {
+    if (ids.length != labels.length) {
+      throw new IllegalArgumentException(ids.length + " ids for " + labels.length + " labels");
+    }
+    Map<Long, Long> labelOf = new HashMap<>(ids.length * 2);
+    for (int i = 0; i < ids.length; i++) {
+      labelOf.put(ids[i], labels[i]);
+    }
+    for (int a = 0; a < pool.anchors(); a++) {
+      check(labelOf, pool.anchorId(a), pool.anchorLabel(a), "anchor", poolName, dataName, ids.length);
+      Long pl = labelOf.get(pool.positiveId(a));
+      if (pl == null) {
+        throw mismatch(poolName, "positive item " + pool.positiveId(a) + " is not in " + dataName + " (" + ids.length + " items)");
+      }
+      for (int r = 0; r < pool.count(a); r++) {
+        check(labelOf, pool.candidateId(a, r), pool.candidateLabel(a, r), "candidate", poolName, dataName, ids.length);
+      }
+    }
+  }
+
+  private static void check(Map<Long, Long> labelOf, long id, long label, String role, String poolName, String dataName,
+      int items) throws NegmineFormatException {
+    Long l = labelOf.get(id);
+    if (l == null) {
+      throw mismatch(poolName, role + " item " + id + " is not in " + dataName + " (" + items + " items)");
+    }
+    if (l != label) {
+      throw mismatch(poolName, role + " item " + id + " has label " + label + " in the pool but " + l + " in " + dataName);
+    }
+  }
+
+  private static NegmineFormatException mismatch(String poolName, String what) {
+    return new NegmineFormatException(poolName, "mined over another corpus: " + what + "; mine it again over this data");
+  }
+}
