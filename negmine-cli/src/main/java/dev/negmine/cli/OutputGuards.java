@@ -21,6 +21,30 @@ final class OutputGuards {
     OutputPaths.checkDirectory("--out", out, Arrays.asList(inputs), PoolFiles.KIND, PoolFiles::isPoolDirectory);
   }
 
+  /** Every path of the arguments (single paths or lists; nulls skipped), as inputs for the checks. */
+  static Path[] paths(Object... inputs) {
+    java.util.List<Path> out = new java.util.ArrayList<>();
+    for (Object o : inputs) {
+      if (o instanceof Path p) {
+        out.add(p);
+      } else if (o instanceof java.util.Collection<?> c) {
+        c.forEach(x -> out.add((Path) x));
+      }
+    }
+    return out.toArray(Path[]::new);
+  }
+
+  private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+      "local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?|local-cluster\\[[0-9]+,[0-9]+,[0-9]+]|(spark|k8s|mesos)://\\S+|yarn");
+
+  /** A Spark master URL Spark can parse (checked here so a typo fails in one line, before Spark starts). */
+  static void sparkMaster(String master) {
+    if (master != null && !MASTER.matcher(master).matches()) {
+      throw new UserInputException("--master: '" + master + "' is not a Spark master URL (local, local[N], local[*], "
+          + "spark://HOST:PORT, yarn, k8s://..., mesos://...)");
+    }
+  }
+
   /** {@code --out} of a file, against every input the command reads. */
   static void file(Path out, Path... inputs) throws IOException {
     OutputPaths.checkFile("--out", out, Arrays.asList(inputs));
