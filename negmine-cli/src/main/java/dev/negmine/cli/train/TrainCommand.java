@@ -64,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalLabels;
   @Option(names = "--recipe", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify, moco, simclr, facenet-aug, hierarchical, hier-tier, mochi or sibling-hard (default facenet; --task: " + TextJobs.TASK_RECIPE + ")")
   String recipe;
-  @Option(names = "--encoder", defaultValue = "cnn", description = "mlp, cnn or adapter (default ${DEFAULT-VALUE}; cnn needs 28x28-style images; text data: adapter)")
+  @Option(names = "--encoder", description = "mlp, cnn or adapter (default ${DEFAULT-VALUE}; cnn needs 28x28-style images; text data: adapter)")
   String encoder;
   @Option(names = "--epochs", description = "epochs (default " + DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")")
   Integer epochs;
@@ -224,7 +224,7 @@ public final class TrainCommand implements Callable<Integer> {
       boolean t = task != null;
       String recipeName = (recipe != null ? recipe : t ? TextJobs.TASK_RECIPE : "facenet").toLowerCase(Locale.ROOT);
       opts = new TrainOptions(str(data), str(labels), str(evalData), str(evalLabels), recipeName,
-          text && encoder.equalsIgnoreCase("cnn") ? "adapter" : encoder.toLowerCase(Locale.ROOT),
+          TextJobs.encoderFor(encoder, text),
           epochs != null ? epochs : t ? TextJobs.TASK_EPOCHS : DEFAULT_EPOCHS, batch,
           mPerClass != null ? mPerClass : text ? TextJobs.TEXT_M_PER_CLASS : 16, miner, loss, reduction, margin,
           temperature(temperature, recipeName), learningRate(lr, recipeName, t),
@@ -233,9 +233,7 @@ public final class TrainCommand implements Callable<Integer> {
           extraGradients, augment, groups, stratify, tier, synthetic);
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      if (Files.exists(dir.resolve(TrainOptions.FILE)) || Files.exists(dir.resolve("config.json"))) {
-        throw new IllegalArgumentException(dir + " already holds a run; choose another --out or --resume it");
-      }
+      dev.negmine.train.run.RunDirectory.checkFresh(dir);
     }
     Job job = prepare(opts);
     if (resume == null && lead) {

@@ -8,7 +8,9 @@ import java.util.Map;
  * Checks that a pool was mined over the data it is used with: every anchor, positive and candidate
  * id must name an item of the data, and the label the pool recorded for it must be the item's
  * label. A pool mined over another corpus (other rows, another order, another labelling) thus fails
- * before training instead of feeding wrong negatives. O(anchors + candidates); stateless.
+ * before training instead of feeding wrong negatives. When the data is a subset of the pool's corpus
+ * (a training split), ids missing from it are allowed, but labels must still agree and at least half
+ * of the pool's anchors must be present. O(anchors + candidates); stateless.
  */
 public final class PoolCorpusCheck {
   private PoolCorpusCheck() {}
@@ -22,6 +24,15 @@ public final class PoolCorpusCheck {
    */
   public static void verify(CandidatePool pool, String poolName, long[] ids, long[] labels, String dataName)
       throws NegmineFormatException {
+    verify(pool, poolName, ids, labels, dataName, false);
+  }
+
+  /**
+   * As {@link #verify(CandidatePool, String, long[], long[], String)}; with {@code subset} the data
+   * may be a part of the pool's corpus.
+   */
+  public static void verify(CandidatePool pool, String poolName, long[] ids, long[] labels, String dataName, boolean subset)
+      throws NegmineFormatException {
     if (ids.length != labels.length) {
       throw new IllegalArgumentException(ids.length + " ids for " + labels.length + " labels");
     }
@@ -29,27 +40,39 @@ public final class PoolCorpusCheck {
     for (int i = 0; i < ids.length; i++) {
       labelOf.put(ids[i], labels[i]);
     }
+    int missing = 0;
+    long firstMissing = 0;
     for (int a = 0; a < pool.anchors(); a++) {
-      check(labelOf, pool.anchorId(a), pool.anchorLabel(a), "anchor", poolName, dataName, ids.length);
-      Long pl = labelOf.get(pool.positiveId(a));
-      if (pl == null) {
+      if (!check(labelOf, pool.anchorId(a), pool.anchorLabel(a), "anchor", poolName, dataName, subset)) {
+        firstMissing = missing++ == 0 ? pool.anchorId(a) : firstMissing;
+      }
+      if (!subset && !labelOf.containsKey(pool.positiveId(a))) {
         throw mismatch(poolName, "positive item " + pool.positiveId(a) + " is not in " + dataName + " (" + ids.length + " items)");
       }
       for (int r = 0; r < pool.count(a); r++) {
-        check(labelOf, pool.candidateId(a, r), pool.candidateLabel(a, r), "candidate", poolName, dataName, ids.length);
+        check(labelOf, pool.candidateId(a, r), pool.candidateLabel(a, r), "candidate", poolName, dataName, subset);
       }
+    }
+    if (missing * 2L > pool.anchors()) {
+      throw mismatch(poolName, missing + " of its " + pool.anchors() + " anchors (e.g. item " + firstMissing + ") are not in "
+          + dataName + " (" + ids.length + " items)");
     }
   }
 
-  private static void check(Map<Long, Long> labelOf, long id, long label, String role, String poolName, String dataName,
-      int items) throws NegmineFormatException {
+  /** False when the id is missing and that is allowed; throws on a label mismatch. */
+  private static boolean check(Map<Long, Long> labelOf, long id, long label, String role, String poolName, String dataName,
+      boolean subset) throws NegmineFormatException {
     Long l = labelOf.get(id);
     if (l == null) {
-      throw mismatch(poolName, role + " item " + id + " is not in " + dataName + " (" + items + " items)");
+      if (subset) {
+        return false;
+      }
+      throw mismatch(poolName, role + " item " + id + " is not in " + dataName + " (" + labelOf.size() + " items)");
     }
     if (l != label) {
       throw mismatch(poolName, role + " item " + id + " has label " + label + " in the pool but " + l + " in " + dataName);
     }
+    return true;
   }
 
   private static NegmineFormatException mismatch(String poolName, String what) {

@@ -54,12 +54,19 @@ public final class TextReaders {
     boolean jsonl = path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
     Builder b = new Builder(path.toString());
     List<String> bad = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+    // strict UTF-8: a malformed byte fails with the file and line named, not mid-stream
+    java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    int no = 0;
+    try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), utf8))) {
       String line;
-      int no = 0;
       boolean labelled = false;
       while ((line = r.readLine()) != null) {
         no++;
+        if (no == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1); // a UTF-8 byte-order mark is not part of the first line
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -96,6 +103,8 @@ public final class TextReaders {
           bad.add("line " + no + ": " + e.getMessage());
         }
       }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(path + ": line " + (no + 1) + " is not valid UTF-8 text");
     }
     String first = String.join("; ", bad.subList(0, Math.min(3, bad.size())));
     if (bad.size() > maxBadLines) {

@@ -1,0 +1,41 @@
+package dev.negmine.train.run;
+
+import dev.negmine.core.io.DataChecks;
+import dev.negmine.core.io.NegmineFormatException;
+import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.train.data.LabeledData;
+
+/**
+ * What a training run requires of its data, checked before the run directory is touched: finite
+ * features of a magnitude float32 training can hold, features that vary between items (all-zero
+ * images leave nothing to learn and standardise to NaN), usable labels (two classes, some class with
+ * two items) for training and for evaluation, and matching widths. Each failure is one line naming
+ * the data ({@link NegmineFormatException}).
+ */
+final class RunData {
+  private RunData() {}
+
+  static void validate(LabeledData train, LabeledData eval) throws NegmineFormatException {
+    check(train);
+    check(eval);
+    if (eval.features().cols() != train.features().cols()) {
+      throw new NegmineFormatException(eval.source(), eval.features().cols() + " features per item but the training data ("
+          + train.source() + ") has " + train.features().cols());
+    }
+  }
+
+  private static void check(LabeledData d) throws NegmineFormatException {
+    FloatMatrix f = d.features();
+    DataChecks.requireFiniteRows(f, d.source());
+    DataChecks.requireSafeMagnitude(f, d.source());
+    DataChecks.requireUsableLabels(d.labels(), d.source());
+    float[] x = f.data();
+    for (int i = 1; i < x.length; i++) {
+      if (x[i] != x[0]) {
+        return;
+      }
+    }
+    throw new NegmineFormatException(d.source(), "every value of every item is " + (x.length == 0 ? "missing" : x[0])
+        + " (e.g. all-zero images): there is nothing to learn from");
+  }
+}

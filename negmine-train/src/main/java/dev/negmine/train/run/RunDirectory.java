@@ -1,0 +1,165 @@
+package dev.negmine.train.run;
+
+import dev.negmine.core.io.DirectoryPublisher;
+import dev.negmine.core.io.NegmineFormatException;
+import dev.negmine.core.io.OutputLock;
+import dev.negmine.core.io.OutputRefusedException;
+import dev.negmine.core.io.OwnedDirectory;
+import dev.negmine.train.checkpoint.Checkpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The life of a run directory: claimed by one writer (an {@link OutputLock} held for the whole run),
+ * marked as negmine's ({@link OwnedDirectory}, kind {@value #KIND}), and, when a fresh run fails
+ * before its first checkpoint, removed again so no stub blocks the next attempt. A run that fails
+ * later keeps its directory: its last checkpoint is what {@code --resume} continues from. A
+ * directory left by a run killed before its first checkpoint (run files only, no checkpoint, no
+ * summary, no live writer) is a dead stub that a fresh run with the same {@code --out} replaces.
+ *
+ * <p>One instance per run; not thread-safe.
+ */
+public final class RunDirectory implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RunDirectory.class.getName());
+  /** The marker kind of a run directory. */
+  public static final String KIND = "run";
+  /** Entries a run directory may hold: what negmine writes into it (the CLI's cli.json and report included). */
+  static final Set<String> RUN_ENTRIES = Set.of(RunFiles.CONFIG, RunFiles.CHECKPOINT, RunFiles.METRICS, RunFiles.SUMMARY,
+      RunFiles.MODEL_DIR, RunFiles.POOLS, "cli.json", OwnedDirectory.MARKER);
+
+  private final Path dir;
+  private final boolean fresh;
+  private final OutputLock lock;
+
+  private RunDirectory(Path dir, boolean fresh, OutputLock lock) {
+    this.dir = dir;
+    this.fresh = fresh;
+    this.lock = lock;
+  }
+
+  /**
+   * Checks {@code dir} as the output of a fresh run before anything is written: refuses a file, a
+   * foreign non-empty directory, a run that has a checkpoint or a summary, or one being written;
+   * removes a dead stub.
+   */
+  public static void checkFresh(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new OutputRefusedException("--out " + dir + ": exists and is not a directory (a run is a directory)");
+    }
+    if (OwnedDirectory.isEmpty(dir)) {
+      return;
+    }
+    if (!isRunDirectory(dir)) {
+      throw new OutputRefusedException("--out " + dir + ": a non-empty directory that is not a negmine run; choose a new or empty directory");
+    }
+    if (Files.exists(dir.resolve(RunFiles.CHECKPOINT)) || Files.exists(dir.resolve(RunFiles.SUMMARY))) {
+      throw new OutputRefusedException("--out " + dir + ": already holds a run; choose another --out or --resume it");
+    }
+    try (OutputLock l = OutputLock.tryAcquire(dir)) {
+      if (l == null) {
+        throw new OutputRefusedException("--out " + dir + ": another negmine process is training into it; choose another --out");
+      }
+      LOG.warning("removing " + dir + ": a run that stopped before its first checkpoint left it");
+      DirectoryPublisher.deleteTree(dir);
+    }
+  }
+
+  /** True when every entry of {@code dir} is one a run writes (hidden temporaries aside) and it has run files. */
+  static boolean isRunDirectory(Path dir) throws IOException {
+    if (KIND.equals(OwnedDirectory.kindOf(dir))) {
+      return true;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).allMatch(n -> RUN_ENTRIES.contains(n) || n.startsWith("."))
+          && (Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve("cli.json")));
+    }
+  }
+
+  /**
+   * Claims {@code dir} for this run: takes its lock, creates and marks it.
+   *
+   * @param fresh a new run (else a resumed one, which must find a run directory)
+   */
+  public static RunDirectory open(Path dir, boolean fresh) throws IOException {
+    Path parent = dir.toAbsolutePath().normalize().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
+    }
+    OutputLock lock = OutputLock.acquire(fresh ? "--out" : "--resume", dir);
+    try {
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new OutputRefusedException((fresh ? "--out " : "--resume ") + dir + ": exists and is not a directory");
+      }
+      if (Files.exists(dir) && !OwnedDirectory.isEmpty(dir) && !isRunDirectory(dir)) {
+        throw new OutputRefusedException((fresh ? "--out " : "--resume ") + dir
+            + ": a non-empty directory that is not a negmine run; choose a new or empty directory");
+      }
+      if (fresh && (Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve(RunFiles.SUMMARY))
+          || Files.exists(dir.resolve(RunFiles.CHECKPOINT)))) {
+        throw new OutputRefusedException(dir + " already holds a run; choose another --out or --resume it");
+      }
+      Files.createDirectories(dir);
+      if (OwnedDirectory.kindOf(dir) == null) {
+        OwnedDirectory.mark(dir, KIND);
+      }
+      return new RunDirectory(dir, fresh, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /**
+   * After a failure: a fresh run without a checkpoint removes its directory; otherwise the directory
+   * is kept for {@code --resume}. Tells {@code listener} which.
+   */
+  void failed(RunListener listener) {
+    try {
+      if (fresh && !Files.exists(dir.resolve(RunFiles.CHECKPOINT))) {
+        for (String n : RUN_ENTRIES) {
+          DirectoryPublisher.deleteTree(dir.resolve(n));
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+          for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+        if (OwnedDirectory.isEmpty(dir)) {
+          Files.delete(dir);
+        }
+        listener.onWarning("removed the incomplete run directory " + dir + "; nothing of this run is left");
+      } else if (Files.exists(dir.resolve(RunFiles.CHECKPOINT))) {
+        listener.onWarning("kept " + dir + " with its last checkpoint: continue it with --resume " + dir);
+      }
+    } catch (IOException e) {
+      listener.onWarning("could not remove the incomplete run directory " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads a checkpoint, reporting a truncated or corrupt file as one line naming it (and what to
+   * do), never as a bare end-of-file.
+   */
+  static Checkpoint readCheckpoint(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return Checkpoint.read(new java.io.BufferedInputStream(in));
+    } catch (NegmineFormatException e) {
+      throw e;
+    } catch (java.io.EOFException | RuntimeException e) {
+      throw new NegmineFormatException(file, "truncated or corrupt checkpoint; delete it to start the run over with --resume");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    lock.close();
+  }
+}
