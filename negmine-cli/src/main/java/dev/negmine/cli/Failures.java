@@ -36,10 +36,12 @@ public final class Failures {
   /** Classifies {@code t} (unwrapping {@link UncheckedIOException}). */
   public static Report of(Throwable t) {
     Throwable x = t instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : t;
+    String note = dev.negmine.train.run.RunDirectory.noteOf(t);
+    String tail = note == null ? "" : " (" + note + ")";
     if (isUserCaused(x)) {
-      return new Report(BAD_INPUT, describe(x));
+      return new Report(BAD_INPUT, describe(x) + tail);
     }
-    return new Report(BUG, "internal error, a bug in negmine (please report it): " + describe(x));
+    return new Report(BUG, "internal error, a bug in negmine (please report it): " + describe(x) + tail);
   }
 
   static boolean isUserCaused(Throwable x) {

@@ -60,7 +60,7 @@ public final class RunDirectory implements AutoCloseable {
     if (!isRunDirectory(dir)) {
       throw new OutputRefusedException("--out " + dir + ": a non-empty directory that is not a negmine run; choose a new or empty directory");
     }
-    if (Files.exists(dir.resolve(RunFiles.CHECKPOINT)) || Files.exists(dir.resolve(RunFiles.SUMMARY))) {
+    if (Files.exists(dir.resolve(RunFiles.CHECKPOINT)) || Files.exists(dir.resolve(RunFiles.SUMMARY)) || !onlyRunEntries(dir)) {
       throw new OutputRefusedException("--out " + dir + ": already holds a run; choose another --out or --resume it");
     }
     try (OutputLock l = OutputLock.tryAcquire(dir)) {
@@ -74,12 +74,14 @@ public final class RunDirectory implements AutoCloseable {
 
   /** True when every entry of {@code dir} is one a run writes (hidden temporaries aside) and it has run files. */
   static boolean isRunDirectory(Path dir) throws IOException {
-    if (KIND.equals(OwnedDirectory.kindOf(dir))) {
-      return true;
-    }
+    return KIND.equals(OwnedDirectory.kindOf(dir)) || Files.exists(dir.resolve(RunFiles.CONFIG))
+        || Files.exists(dir.resolve("cli.json"));
+  }
+
+  /** True when every entry of {@code dir} is one a run writes (hidden temporaries aside). */
+  private static boolean onlyRunEntries(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).allMatch(n -> RUN_ENTRIES.contains(n) || n.startsWith("."))
-          && (Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve("cli.json")));
+      return s.map(p -> p.getFileName().toString()).allMatch(n -> RUN_ENTRIES.contains(n) || n.startsWith("."));
     }
   }
 
@@ -104,7 +106,7 @@ public final class RunDirectory implements AutoCloseable {
       }
       if (fresh && (Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve(RunFiles.SUMMARY))
           || Files.exists(dir.resolve(RunFiles.CHECKPOINT)))) {
-        throw new OutputRefusedException(dir + " already holds a run; choose another --out or --resume it");
+        throw new IllegalArgumentException(dir + " already holds a run; choose another --out or --resume it");
       }
       Files.createDirectories(dir);
       if (OwnedDirectory.kindOf(dir) == null) {
@@ -118,10 +120,32 @@ public final class RunDirectory implements AutoCloseable {
   }
 
   /**
-   * After a failure: a fresh run without a checkpoint removes its directory; otherwise the directory
-   * is kept for {@code --resume}. Tells {@code listener} which.
+   * What became of the run directory after a failure, attached to the failure as a suppressed
+   * exception so the one line a tool prints can say it ({@link #noteOf}).
    */
-  void failed(RunListener listener) {
+  public static final class Note extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Note(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The note {@link #failed} attached to {@code t}, or null. */
+  public static String noteOf(Throwable t) {
+    for (Throwable s : t.getSuppressed()) {
+      if (s instanceof Note n) {
+        return n.getMessage();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * After a failure: a fresh run without a checkpoint removes its directory; otherwise the directory
+   * is kept for {@code --resume}. Attaches a {@link Note} saying which to {@code failure}.
+   */
+  void failed(Throwable failure) {
     try {
       if (fresh && !Files.exists(dir.resolve(RunFiles.CHECKPOINT))) {
         for (String n : RUN_ENTRIES) {
@@ -135,12 +159,12 @@ public final class RunDirectory implements AutoCloseable {
         if (OwnedDirectory.isEmpty(dir)) {
           Files.delete(dir);
         }
-        listener.onWarning("removed the incomplete run directory " + dir + "; nothing of this run is left");
+        failure.addSuppressed(new Note("removed the incomplete run directory " + dir));
       } else if (Files.exists(dir.resolve(RunFiles.CHECKPOINT))) {
-        listener.onWarning("kept " + dir + " with its last checkpoint: continue it with --resume " + dir);
+        failure.addSuppressed(new Note("kept " + dir + " with its last checkpoint: continue it with --resume " + dir));
       }
     } catch (IOException e) {
-      listener.onWarning("could not remove the incomplete run directory " + dir + ": " + e.getMessage());
+      failure.addSuppressed(new Note("could not remove the incomplete run directory " + dir + ": " + e.getMessage()));
     }
   }
 

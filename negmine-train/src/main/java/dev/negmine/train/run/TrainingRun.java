@@ -110,7 +110,7 @@ public final class TrainingRun {
       return runInDirectory();
     } catch (IOException | RuntimeException | Error e) {
       if (runDir != null) {
-        runDir.failed(listener);
+        runDir.failed(e);
       }
       throw e;
     } finally {
