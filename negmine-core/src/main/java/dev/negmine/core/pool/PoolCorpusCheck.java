@@ -40,6 +40,12 @@ public final class PoolCorpusCheck {
     for (int i = 0; i < ids.length; i++) {
       labelOf.put(ids[i], labels[i]);
     }
+    // ids are row numbers of the pool's corpus: data naming a row past its end is another corpus
+    Object corpus = pool.manifest().counts().get("corpus");
+    long maxId = java.util.Arrays.stream(ids).max().orElse(-1);
+    if (corpus instanceof Number c && java.util.Arrays.stream(ids).allMatch(i -> i >= 0) && maxId >= c.longValue()) {
+      throw mismatch(poolName, "it was mined over " + c.longValue() + " items but " + dataName + " has item " + maxId);
+    }
     int missing = 0;
     long firstMissing = 0;
     for (int a = 0; a < pool.anchors(); a++) {

@@ -169,6 +169,28 @@ public final class RunDirectory implements AutoCloseable {
   }
 
   /**
+   * After a fresh run failed before claiming {@code dir}: removes it if it holds only what a
+   * caller writes before the run starts (its options, a marker; no configuration, checkpoint or
+   * summary) and no other process is writing it, noting so on {@code failure}.
+   */
+  static void discardStub(Path dir, Throwable failure) {
+    try {
+      if (!Files.isDirectory(dir) || !onlyRunEntries(dir) || Files.exists(dir.resolve(RunFiles.CONFIG))
+          || Files.exists(dir.resolve(RunFiles.CHECKPOINT)) || Files.exists(dir.resolve(RunFiles.SUMMARY))) {
+        return;
+      }
+      try (OutputLock l = OutputLock.tryAcquire(dir)) {
+        if (l != null) {
+          DirectoryPublisher.deleteTree(dir);
+          failure.addSuppressed(new Note("removed the incomplete run directory " + dir));
+        }
+      }
+    } catch (IOException e) {
+      failure.addSuppressed(new Note("could not remove the incomplete run directory " + dir + ": " + e.getMessage()));
+    }
+  }
+
+  /**
    * Reads a checkpoint, reporting a truncated or corrupt file as one line naming it (and what to
    * do), never as a bare end-of-file.
    */

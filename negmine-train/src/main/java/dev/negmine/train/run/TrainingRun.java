@@ -126,9 +126,16 @@ public final class TrainingRun {
 
   private RunSummary runInDirectory() throws IOException {
     long wallStart = clock.millis();
-    // degenerate data fails here, before the run directory is claimed (one line naming the data)
-    RunData.validate(train, eval);
     boolean lead = collective == null || collective.rank() == 0;
+    // degenerate data fails here, before the run directory is claimed (one line naming the data)
+    try {
+      RunData.validate(train, eval);
+    } catch (IOException e) {
+      if (lead && !resume) {
+        RunDirectory.discardStub(dir, e); // the caller may have written its own files into it already
+      }
+      throw e;
+    }
     Path ckptFile = dir.resolve(RunFiles.CHECKPOINT);
     String configJson = configJson();
     Path metricsFile = dir.resolve(RunFiles.METRICS);
