@@ -39,6 +39,33 @@ public final class TextReaders {
     return n.endsWith(".jsonl") || n.endsWith(".tsv");
   }
 
+  /** The number of the first line of {@code path} that is not valid UTF-8 (the reader reads ahead, so it cannot tell). */
+  private static long firstNonUtf8Line(Path path) throws IOException {
+    java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(path))) {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      long no = 1;
+      for (int b = in.read(); ; b = in.read()) {
+        if (b == '\n' || b < 0) {
+          try {
+            strict.decode(java.nio.ByteBuffer.wrap(line.toByteArray()));
+          } catch (java.nio.charset.CharacterCodingException e) {
+            return no;
+          }
+          if (b < 0) {
+            return no;
+          }
+          line.reset();
+          no++;
+        } else {
+          line.write(b);
+        }
+      }
+    }
+  }
+
   /**
    * Reads {@code path}.
    *
@@ -104,7 +131,7 @@ public final class TextReaders {
         }
       }
     } catch (java.nio.charset.CharacterCodingException e) {
-      throw new IllegalArgumentException(path + ": line " + (no + 1) + " is not valid UTF-8 text");
+      throw new IllegalArgumentException(path + ": line " + firstNonUtf8Line(path) + " is not valid UTF-8 text");
     }
     String first = String.join("; ", bad.subList(0, Math.min(3, bad.size())));
     if (bad.size() > maxBadLines) {
