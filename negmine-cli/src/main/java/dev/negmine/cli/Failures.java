@@ -55,7 +55,7 @@ public final class Failures {
     String m;
     if (x instanceof FileSystemException f && f.getFile() != null) {
       String reason = f.getReason();
-      String what = x instanceof NoSuchFileException ? "no such file or directory"
+      String what = x instanceof NoSuchFileException ? (reason != null ? reason : "no such file or directory")
           : x instanceof AccessDeniedException ? "permission denied"
           : x instanceof FileAlreadyExistsException ? "already exists"
           : x instanceof NotDirectoryException ? "not a directory"

@@ -189,7 +189,9 @@ public final class PoolParts {
   public static CandidatePool read(SparkSession spark, Path dir) throws IOException {
     try {
       return readChecked(spark, dir);
-    } catch (RuntimeException e) {
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
       // Spark and Parquet report a corrupt part as one of their runtime exceptions
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {

@@ -88,6 +88,12 @@ public final class DirectoryPublisher {
         }
         force(parent);
         CrashPoints.reach("publish.renamed");
+      } catch (IOException e) {
+        if (e.getClass() == IOException.class) {
+          // a bare I/O error (a full disk) names no file: name the output
+          throw new IOException(option + " " + target + ": " + e.getMessage() + "; the earlier " + kind + " is kept", e);
+        }
+        throw e;
       } finally {
         deleteTree(tmp);
       }

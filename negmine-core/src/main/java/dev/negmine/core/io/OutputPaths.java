@@ -14,9 +14,9 @@ import java.util.function.Predicate;
  * The output rule every command applies before any work: an output may not be (or resolve, through
  * links or hard links, to) one of the command's inputs, lie inside an input directory, or contain an
  * input; a file output must be a regular file or absent, in an existing directory; a directory output
- * must be absent, empty or one negmine owns ({@link OwnedDirectory}). Violations throw {@link
- * OutputRefusedException} with one line naming the option, the path and the reason, so nothing is
- * read, computed or written first. Stateless and thread-safe.
+ * (whose missing parents are created) must be absent, empty or one negmine owns ({@link
+ * OwnedDirectory}). Violations throw {@link OutputRefusedException} with one line naming the option,
+ * the path and the reason, so nothing is read, computed or written first. Stateless and thread-safe.
  */
 public final class OutputPaths {
   private OutputPaths() {}
@@ -57,11 +57,7 @@ public final class OutputPaths {
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(out)) {
       throw new OutputRefusedException(option + " " + out + ": exists and is not a directory (a " + kind + " is a directory)");
     }
-    Path parent = out.toAbsolutePath().normalize().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new OutputRefusedException(option + " " + out + ": directory " + parent + " does not exist");
-    }
-    checkAgainstInputs(option, out, inputs, true);
+    checkAgainstInputs(option, out, inputs, true); // missing parents are created when it is written
     OwnedDirectory.requireReplaceable(option, out, kind, legacy);
   }
 
@@ -95,7 +91,9 @@ public final class OutputPaths {
       if (i.equals(o) || (Files.exists(out) && Files.isSameFile(in, out))) {
         throw new OutputRefusedException(option + " " + out + ": is the input " + in + "; writing it would destroy the input");
       }
-      if (o.startsWith(i) && Files.isDirectory(i)) {
+      // a file inside an input directory could overwrite one of its files; a directory output
+      // there is protected by the ownership rule instead (it may replace only its own kind)
+      if (!outIsDir && o.startsWith(i) && Files.isDirectory(i)) {
         throw new OutputRefusedException(option + " " + out + ": lies inside the input directory " + in
             + "; writing it would change the input");
       }

@@ -40,10 +40,11 @@ public final class PoolCorpusCheck {
     for (int i = 0; i < ids.length; i++) {
       labelOf.put(ids[i], labels[i]);
     }
-    // ids are row numbers of the pool's corpus: data naming a row past its end is another corpus
+    // when the pool's ids are row numbers of its corpus (all below its size), data naming a row
+    // past the corpus's end is data of another corpus
     Object corpus = pool.manifest().counts().get("corpus");
     long maxId = java.util.Arrays.stream(ids).max().orElse(-1);
-    if (corpus instanceof Number c && java.util.Arrays.stream(ids).allMatch(i -> i >= 0) && maxId >= c.longValue()) {
+    if (corpus instanceof Number c && rowNumbered(pool, c.longValue()) && maxId >= c.longValue()) {
       throw mismatch(poolName, "it was mined over " + c.longValue() + " items but " + dataName + " has item " + maxId);
     }
     int missing = 0;
@@ -63,6 +64,21 @@ public final class PoolCorpusCheck {
       throw mismatch(poolName, missing + " of its " + pool.anchors() + " anchors (e.g. item " + firstMissing + ") are not in "
           + dataName + " (" + ids.length + " items)");
     }
+  }
+
+  /** True when every id the pool names is a row number of a corpus of {@code size} items. */
+  private static boolean rowNumbered(CandidatePool pool, long size) {
+    for (int a = 0; a < pool.anchors(); a++) {
+      if (pool.anchorId(a) < 0 || pool.anchorId(a) >= size || pool.positiveId(a) < 0 || pool.positiveId(a) >= size) {
+        return false;
+      }
+      for (int r = 0; r < pool.count(a); r++) {
+        if (pool.candidateId(a, r) < 0 || pool.candidateId(a, r) >= size) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** False when the id is missing and that is allowed; throws on a label mismatch. */

@@ -35,7 +35,7 @@ class PoolCorpusCheckTest {
     }
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     PoolManifest m = new PoolManifest(PoolFiles.FORMAT_VERSION, t, t.plus(Duration.ofHours(1)), Map.of(), Map.of(), Map.of(),
-        Map.of(), 1.0, null);
+        Map.of("corpus", n), 1.0, null);
     return new CandidatePool(m, ids, labels, pos, ps, off, cid, cl, cs);
   }
 
@@ -60,6 +60,16 @@ class PoolCorpusCheckTest {
     String relabelled = assertThrows(NegmineFormatException.class,
         () -> PoolCorpusCheck.verify(minedOver(40), "P", range(40), labels(40, 1), "D")).getMessage();
     assertTrue(relabelled.contains("has label 0 in the pool but 1 in D"), relabelled);
+  }
+
+  @Test
+  void dataPastTheEndOfTheCorpusIsAnotherCorpus() {
+    // the pool's own ids all lie in its 40 rows, so ids are row numbers: item 45 cannot be in it
+    long[] ids = java.util.stream.LongStream.range(10, 46).toArray();
+    long[] lab = java.util.Arrays.stream(ids).map(i -> i % 4).toArray();
+    String m = assertThrows(NegmineFormatException.class,
+        () -> PoolCorpusCheck.verify(minedOver(40), "P", ids, lab, "D", true)).getMessage();
+    assertTrue(m.contains("mined over 40 items but D has item 45"), m);
   }
 
   @Test

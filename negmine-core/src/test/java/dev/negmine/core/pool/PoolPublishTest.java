@@ -45,7 +45,7 @@ class PoolPublishTest {
   }
 
   /** Starts a JVM that writes the new pool over {@code out}, halted at {@code point}; returns its exit status. */
-  private static int child(Path out, String point) throws Exception {
+  private static int child(Path out, String point, String... mode) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // tests may run on the module path: the child gets everything on its class path
@@ -53,6 +53,7 @@ class PoolPublishTest {
         System.getProperty("java.class.path")).filter(x -> x != null && !x.isEmpty()).toList());
     cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "-Dnegmine.crashAt=" + point, "-cp", cp,
         PublishCrashChild.class.getName(), out.toString()));
+    cmd.addAll(List.of(mode));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not finish");
@@ -79,6 +80,18 @@ class PoolPublishTest {
       String prefix = ".pool-" + i + ".";
       assertEquals(List.of(), leftovers().stream().filter(n -> n.startsWith(prefix)).toList(), points[i]);
     }
+  }
+
+  static final String NEW_EXPORT = "{\"anchor\": 1}\n".repeat(50_000);
+
+  @Test
+  void anExportKilledBeforeOrAfterItsRenameIsTheOldOrTheNewFile() throws Exception {
+    Path out = dir.resolve("export.jsonl");
+    Files.writeString(out, "old\n");
+    assertEquals(CrashPoints.HALT_STATUS, child(out, "atomic.written", "file"));
+    assertEquals("old\n", Files.readString(out));
+    assertEquals(0, child(out, "none", "file"));
+    assertEquals(NEW_EXPORT, Files.readString(out));
   }
 
   @Test
