@@ -66,6 +66,11 @@ final class TrainSupport {
         e.printStackTrace(err);
       }
       return r.exitCode();
+    } catch (OutOfMemoryError e) {
+      String note = dev.negmine.train.run.RunDirectory.noteOf(e);
+      err.println("negmine " + command + ": out of memory: use a smaller --batch or data, or give the JVM more heap "
+          + "(NEGMINE_JAVA_OPTS=-Xmx...)" + (note == null ? "" : " (" + note + ")"));
+      return BAD_INPUT;
     }
   }
 

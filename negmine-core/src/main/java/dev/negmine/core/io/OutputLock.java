@@ -13,15 +13,22 @@ import java.nio.file.StandardOpenOption;
  * while a pool, parts directory or run is being written. A second writer of the same output (another
  * process, or another thread of this one) is refused at once with one line, never left to
  * interleave. The OS drops the lock when the holder dies, so a killed writer never blocks the next
- * one; the lock file itself is left in place (deleting it would race with a new holder).
+ * one.
+ *
+ * <p>The holder deletes the lock file before it releases the lock, so none is left behind. A
+ * process that opened the file just before it was deleted could then lock the deleted file; to
+ * tell, every holder writes a random token into the file it locked and checks that the path shows
+ * that token, else it retries with the file now at the path.
  *
  * <p>Not reentrant. Close it (try-with-resources) to release.
  */
 public final class OutputLock implements AutoCloseable {
+  private final Path file;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private OutputLock(FileChannel channel, FileLock lock) {
+  private OutputLock(Path file, FileChannel channel, FileLock lock) {
+    this.file = file;
     this.channel = channel;
     this.lock = lock;
   }
@@ -54,26 +61,44 @@ public final class OutputLock implements AutoCloseable {
     if (!Files.isDirectory(parent)) {
       throw new OutputRefusedException(target + ": directory " + parent + " does not exist");
     }
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    try {
-      FileLock l = ch.tryLock();
-      if (l == null) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+      try {
+        FileLock l = ch.tryLock();
+        if (l == null) {
+          ch.close();
+          return null;
+        }
+        byte[] token = (Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + " "
+            + ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ch.truncate(0);
+        ch.write(java.nio.ByteBuffer.wrap(token), 0);
+        byte[] atPath;
+        try {
+          atPath = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+          atPath = null;
+        }
+        if (java.util.Arrays.equals(token, atPath)) {
+          return new OutputLock(file, ch, l);
+        }
+        l.release(); // we locked a file its holder had just deleted: try the one at the path now
+        ch.close();
+      } catch (OverlappingFileLockException e) {
         ch.close();
         return null;
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
       }
-      return new OutputLock(ch, l);
-    } catch (OverlappingFileLockException e) {
-      ch.close();
-      return null;
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
     }
+    return null;
   }
 
   @Override
   public void close() throws IOException {
     try {
+      Files.deleteIfExists(file); // while still holding the lock: see the class comment
       lock.release();
     } finally {
       channel.close();

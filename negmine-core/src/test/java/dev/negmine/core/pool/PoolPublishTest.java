@@ -40,7 +40,8 @@ class PoolPublishTest {
 
   private List<String> leftovers() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp") || n.contains(".old-")).toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains(".tmp") || n.contains(".old-") || n.endsWith(".lock")).toList();
     }
   }
 

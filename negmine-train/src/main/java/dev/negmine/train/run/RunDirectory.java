@@ -112,6 +112,14 @@ public final class RunDirectory implements AutoCloseable {
       if (OwnedDirectory.kindOf(dir) == null) {
         OwnedDirectory.mark(dir, KIND);
       }
+      // we hold the lock, so hidden temporaries here were left by a killed writer
+      try (Stream<Path> st = Files.list(dir)) {
+        for (Path p : st.filter(q -> q.getFileName().toString().startsWith(".")
+            && q.getFileName().toString().endsWith(".tmp")).toList()) {
+          Files.deleteIfExists(p);
+          LOG.warning("removed " + p + ", left by an interrupted write");
+        }
+      }
       return new RunDirectory(dir, fresh, lock);
     } catch (IOException | RuntimeException e) {
       lock.close();
