@@ -21,7 +21,11 @@ final class PoolOutput {
 
   /** Refuses a target that exists and is not a pool directory (or an empty directory). */
   static void check(Path out) throws IOException {
-    OwnedDirectory.requireReplaceable("--out", out, PoolFiles.KIND, PoolFiles::isPoolDirectory);
+    try {
+      OwnedDirectory.requireReplaceable("--out", out, PoolFiles.KIND, PoolFiles::isPoolDirectory);
+    } catch (dev.negmine.core.io.OutputRefusedException e) {
+      throw new IllegalArgumentException(e.getMessage(), e); // the job's contract: a bad output is an argument error
+    }
   }
 
   static PoolManifest write(Path out, CandidatePool pool) throws IOException {

@@ -75,7 +75,7 @@ public final class OwnedDirectory {
     if (legacy != null && legacy.test(dir)) {
       return;
     }
-    throw new OutputRefusedException(option + " " + dir + ": a non-empty directory negmine did not write (no "
-        + MARKER + " marker); refusing to replace it: choose a new or empty directory");
+    throw new OutputRefusedException(option + " " + dir + ": a non-empty directory that is not a negmine " + kind
+        + " (negmine did not write it: no " + MARKER + " marker); refusing to replace it: choose a new or empty directory");
   }
 }
