@@ -8,8 +8,8 @@ import dev.negmine.train.data.LabeledData;
 /**
  * What a training run requires of its data, checked before the run directory is touched: finite
  * features of a magnitude float32 training can hold, features that vary between items (all-zero
- * images leave nothing to learn and standardise to NaN), usable labels (two classes, some class with
- * two items) for training and for evaluation, and matching widths. Each failure is one line naming
+ * images leave nothing to learn and standardise to NaN), usable training labels (two classes, some
+ * class with two items), finite evaluation data, and matching widths. Each failure is one line naming
  * the data ({@link NegmineFormatException}).
  */
 final class RunData {
@@ -17,7 +17,10 @@ final class RunData {
 
   static void validate(LabeledData train, LabeledData eval) throws NegmineFormatException {
     check(train);
-    check(eval);
+    // evaluation data: finite and in range; its labels may be degenerate (a small seeded validation
+    // split can hold only singletons), which the metrics report as skipped queries
+    DataChecks.requireFiniteRows(eval.features(), eval.source());
+    DataChecks.requireSafeMagnitude(eval.features(), eval.source());
     if (eval.features().cols() != train.features().cols()) {
       throw new NegmineFormatException(eval.source(), eval.features().cols() + " features per item but the training data ("
           + train.source() + ") has " + train.features().cols());
