@@ -226,6 +226,14 @@ public final class PoolFiles {
 
   @SuppressWarnings("unchecked")
   private static PoolManifest fromJson(Map<?, ?> o) throws NegmineFormatException {
+    // name the first missing or mistyped field, rather than fail on it somewhere below
+    for (String f : new String[] {"format_version", "created_at", "expires_at", "source", "index", "filters", "counts"}) {
+      Object v = o.get(f);
+      boolean ok = f.equals("format_version") ? v instanceof Number : f.endsWith("_at") ? v instanceof String : v instanceof Map;
+      if (!ok) {
+        throw new IllegalArgumentException("field \"" + f + "\" is " + (v == null ? "missing" : "of the wrong type (" + v + ")"));
+      }
+    }
     int version = ((Number) o.get("format_version")).intValue();
     if (version != FORMAT_VERSION) {
       throw new NegmineFormatException(MANIFEST, "pool format version " + version + " is not supported (this build reads "

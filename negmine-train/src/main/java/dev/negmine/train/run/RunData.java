@@ -27,6 +27,20 @@ final class RunData {
     }
   }
 
+  /** Largest batch whose B x B similarity matrix fits one Java array. */
+  static final int MAX_BATCH = 46_340;
+
+  /** Every phase's batch must have a similarity matrix that fits in memory's largest array. */
+  static void requireBatchesFit(dev.negmine.train.TrainConfig config, LabeledData train) {
+    for (dev.negmine.train.curriculum.Phase p : config.curriculum().phases()) {
+      if (p.batchSize() > MAX_BATCH) {
+        throw new IllegalArgumentException("batch size " + p.batchSize() + " (--batch) is too large: its " + p.batchSize()
+            + " x " + p.batchSize() + " similarity matrix exceeds one Java array (at most " + MAX_BATCH + "; "
+            + train.source() + " has " + train.size() + " items)");
+      }
+    }
+  }
+
   private static void check(LabeledData d) throws NegmineFormatException {
     FloatMatrix f = d.features();
     DataChecks.requireFiniteRows(f, d.source());

@@ -130,7 +130,8 @@ public final class TrainingRun {
     // degenerate data fails here, before the run directory is claimed (one line naming the data)
     try {
       RunData.validate(train, eval);
-    } catch (IOException e) {
+      RunData.requireBatchesFit(config, train);
+    } catch (IOException | IllegalArgumentException e) {
       if (lead && !resume) {
         RunDirectory.discardStub(dir, e); // the caller may have written its own files into it already
       }
