@@ -39,7 +39,7 @@ final class CliIo {
   static void requireNonZeroRows(FloatMatrix m, Path file, String why) {
     float[] norms = Similarities.norms(m);
     for (int i = 0; i < norms.length; i++) {
-      if (norms[i] == 0) {
+      if (!(norms[i] > 0)) {
         throw new UserInputException(file + ": row " + i + " is a zero vector; " + why);
       }
     }

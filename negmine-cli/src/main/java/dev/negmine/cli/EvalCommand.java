@@ -71,8 +71,8 @@ final class EvalCommand implements Callable<Integer> {
     boolean runData = false;
     if (task == null && model != null && data == null && embeddings == null) {
       ModelEval.RunData rd = ModelEval.runData(model);
-      if (rd.task() == null) {
-        // the data the run trained on (null: the bundled split)
+      if (rd.task() == null && (rd.data() == null || !dev.negmine.cli.train.TextJobs.isText(null, rd.data().toString()))) {
+        // the data the run trained on (null: the bundled split); text runs are evaluated through --task or --data
         data = rd.data();
         labels = rd.labels();
         runData = true;
@@ -128,6 +128,7 @@ final class EvalCommand implements Callable<Integer> {
     if (emb.rows() < 2) {
       throw new UserInputException(source + ": need at least 2 items to evaluate, got " + emb.rows());
     }
+    emb = OutputGuards.checkedData(emb, lab, Path.of(source), labels, dist);
     RetrievalResult r = RetrievalMetrics.evaluate(emb, lab, config);
     print(r, json);
     return 0;

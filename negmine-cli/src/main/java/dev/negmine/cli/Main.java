@@ -1,8 +1,6 @@
 package dev.negmine.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -70,40 +68,19 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Turns exceptions into one line on stderr. Bad input (our {@link UserInputException}, a
-   * malformed file, an invalid argument) exits 2; anything else is an internal error, exit 1, with
-   * the stack trace only when NEGMINE_DEBUG is set.
+   * Turns exceptions into one line on stderr ({@link Failures}): what the user can fix exits 2,
+   * negmine's own bugs exit 1 and say so; the stack trace only when NEGMINE_DEBUG is set.
    */
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
-    Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+    Failures.Report r = Failures.of(e);
     boolean debug = System.getenv("NEGMINE_DEBUG") != null;
-    if (t instanceof UserInputException || t instanceof IllegalArgumentException || t instanceof IOException) {
-      err.println("negmine " + cl.getCommandName() + ": " + oneLine(t));
-      if (debug) {
-        t.printStackTrace(err);
-      }
-      err.flush();
-      return EXIT_BAD_INPUT;
-    }
-    err.println("negmine " + cl.getCommandName() + ": internal error: " + oneLine(t)
-        + (debug ? "" : " (set NEGMINE_DEBUG=1 for the stack trace)"));
+    err.println("negmine " + cl.getCommandName() + ": " + r.message()
+        + (r.exitCode() == Failures.BUG && !debug ? " (set NEGMINE_DEBUG=1 for the stack trace)" : ""));
     if (debug) {
-      t.printStackTrace(err);
+      e.printStackTrace(err);
     }
     err.flush();
-    return 1;
-  }
-
-  private static String oneLine(Throwable t) {
-    String m = t.getMessage();
-    if (m == null || m.isBlank()) {
-      m = t.getClass().getSimpleName();
-    } else if (t instanceof java.nio.file.NoSuchFileException) {
-      m = m + ": no such file";
-    } else if (t instanceof java.nio.file.AccessDeniedException) {
-      m = m + ": permission denied";
-    }
-    return m.replace('\n', ' ');
+    return r.exitCode();
   }
 }

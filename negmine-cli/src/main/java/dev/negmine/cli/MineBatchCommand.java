@@ -81,6 +81,7 @@ final class MineBatchCommand implements Callable<Integer> {
     if (k < 1) {
       throw new UserInputException("--k must be >= 1, got " + k);
     }
+    dev.negmine.core.io.OutputPaths.checkFile("--out", out, java.util.Arrays.asList(embeddings, labels, ids));
     Batch b = Batch.load(embeddings, labels, ids, dist, !noNormalize);
     b.requireTwoClasses();
     MinerConfig config = MinerConfig.builder()
@@ -134,7 +135,11 @@ final class MineBatchCommand implements Callable<Integer> {
       }
       CliIo.requireFinite(e, embPath);
       if (dist == Distance.COSINE || normalize) {
+        // extreme scales are normalised in double first: cosine and unit rows do not depend on scale
+        e = dev.negmine.core.io.DataChecks.cosineSafe(e, embPath.toString());
         CliIo.requireNonZeroRows(e, embPath, dist == Distance.COSINE ? "cosine is undefined" : "it cannot be L2-normalised (use --no-normalize)");
+      } else {
+        dev.negmine.core.io.DataChecks.requireSafeMagnitude(e, embPath.toString());
       }
       return new Batch(e, l, i, embPath, labelPath);
     }

@@ -73,6 +73,8 @@ final class MineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    mining.validate();
+    OutputGuards.poolDir(out, embeddings, labels, ids, model, data);
     FloatMatrix e;
     long[] l;
     Path vectorsFile;
@@ -127,9 +129,7 @@ final class MineCommand implements Callable<Integer> {
       throw new UserInputException(ids + ": " + idArr.length + " ids for " + e.rows() + " embeddings");
     }
     Distance d = mining.distance();
-    if (d == Distance.COSINE) {
-      CliIo.requireNonZeroRows(e, embeddings != null ? embeddings : data, "cosine needs non-zero vectors");
-    }
+    e = OutputGuards.checkedData(e, l, embeddings != null ? embeddings : data, labels, d);
     NegativeFilters filters = mining.filters();
     HnswParams params = mining.hnsw(Runtime.getRuntime().availableProcessors());
     int top = mining.top();
@@ -140,6 +140,9 @@ final class MineCommand implements Callable<Integer> {
     source.put("labels_sha256", labels != null ? sha256(labels) : "none");
     source.put("ids_sha256", ids == null ? "none" : sha256(ids));
     source.put("model", model == null ? "none" : model.toString());
+    if (texts != null) {
+      source.put(dev.negmine.cli.train.TextJobs.TEXTS_SHA256, dev.negmine.cli.train.TextJobs.textsSha256(texts));
+    }
     source.put("checkpoint_sha256", vectorsFile != null && Files.isRegularFile(vectorsFile) ? sha256(vectorsFile) : "none");
     PoolMiningOptions.putProvenance(source);
     if (!json) {
@@ -157,10 +160,12 @@ final class MineCommand implements Callable<Integer> {
     } catch (IllegalArgumentException ex) {
       throw new UserInputException(ex.getMessage());
     }
-    PoolManifest written = PoolFiles.write(out, pool);
-    if (texts != null) {
-      dev.negmine.cli.train.TextJobs.writePoolTexts(out, texts);
-    }
+    java.util.List<String> poolTexts = texts;
+    PoolManifest written = PoolFiles.write(out, pool,
+        poolTexts == null ? null : tmp -> {
+          dev.negmine.cli.train.TextJobs.writePoolTexts(tmp, poolTexts);
+          return null;
+        });
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("out", out.toString());
     o.put("index", index);

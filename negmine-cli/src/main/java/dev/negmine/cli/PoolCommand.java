@@ -128,6 +128,9 @@ final class PoolCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      if (out != null) {
+        OutputGuards.file(out, dir);
+      }
       CandidatePool p = PoolFiles.read(dir);
       texts = dev.negmine.cli.train.TextJobs.readPoolTexts(dir);
       switch (format) {
@@ -239,6 +242,7 @@ final class PoolCommand implements Runnable {
         throw new UserInputException("Spark is not on the class path: run it as bin/negmine pool import (which adds "
             + "negmine-cli/target/spark-lib)");
       }
+      OutputGuards.poolDir(out, parts);
       PoolManifest m = dev.negmine.spark.PoolParts.importTo(parts, out);
       System.out.printf(Locale.ROOT, "wrote %s: %s anchors, %s candidates, expires %s%n", out,
           m.counts().get("anchors"), m.counts().get("candidates"), m.expiresAt());

@@ -59,6 +59,25 @@ final class PoolMiningOptions {
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  /**
+   * Checks every option before any data is read or index built, so a bad value fails at once
+   * (each accessor also checks its own).
+   */
+  void validate() {
+    top();
+    filters();
+    ttl();
+    hnsw(1);
+    try {
+      distance();
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--distance: " + e.getMessage());
+    }
+    if (recallSample < 0) {
+      throw new UserInputException("--recall-sample must be >= 0, got " + recallSample);
+    }
+  }
+
   Distance distance() {
     return Distance.parse(distance);
   }
@@ -85,10 +104,23 @@ final class PoolMiningOptions {
     }
     double marginValue = margin == null ? Double.NaN : margin.absolute != null ? margin.absolute : margin.relative;
     boolean relative = margin != null && margin.relative != null;
+    if (maxScore != null) {
+      finite("--max-score", maxScore);
+    }
+    if (margin != null) {
+      finite(relative ? "--margin-relative" : "--margin-absolute", marginValue);
+    }
     try {
       return new NegativeFilters(sameLabel, sameId, maxScore == null ? Double.NaN : maxScore, marginValue, relative);
     } catch (IllegalArgumentException ex) {
       throw new UserInputException(ex.getMessage());
+    }
+  }
+
+  /** NaN would silently mean "no filter" to the comparisons; infinities likewise. */
+  private static void finite(String option, double v) {
+    if (!Double.isFinite(v)) {
+      throw new UserInputException(option + " must be a finite number, got " + v);
     }
   }
 
@@ -129,14 +161,22 @@ final class PoolMiningOptions {
         case 's' -> Duration.ofSeconds(v);
         default -> throw new NumberFormatException();
       }, s);
+    } catch (UserInputException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new UserInputException("--ttl: cannot read '" + s + "' (use e.g. 48h, 90m, 2d or PT48H)");
     }
   }
 
+  /** Longest time to live accepted: past it, expiry dates leave the range of dates. */
+  static final Duration MAX_TTL = Duration.ofDays(36500);
+
   private static Duration positive(Duration d, String s) {
     if (d.isNegative() || d.isZero()) {
       throw new UserInputException("--ttl must be positive, got " + s);
+    }
+    if (d.compareTo(MAX_TTL) > 0) {
+      throw new UserInputException("--ttl " + s + " is longer than the 36500 days (100 years) accepted");
     }
     return d;
   }

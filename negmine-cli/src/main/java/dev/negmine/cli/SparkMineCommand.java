@@ -115,6 +115,9 @@ final class SparkMineCommand implements Callable<Integer> {
       throw new UserInputException("Spark is not on the class path: run it as bin/negmine spark-mine (which adds "
           + "negmine-cli/target/spark-lib) or through spark-submit");
     }
+    mining.validate();
+    OutputGuards.sparkMaster(master);
+    OutputGuards.poolDir(out, OutputGuards.paths(embeddings, labels, ids, model, data, parquet == null ? null : Path.of(parquet)));
     Map<String, Object> source = new LinkedHashMap<>();
     MineInput input = input(source);
     PoolMiningOptions.putProvenance(source);

@@ -45,12 +45,17 @@ public final class BadRows {
     return Item.good(row, id, label, vector);
   }
 
-  /** Null when every value is finite (and, with {@code zeroIsBad}, some value is non-zero). */
+  /** Null when every value is finite and within the float32-safe magnitude (and, with {@code zeroIsBad}, some value is non-zero). */
   static String finiteProblem(float[] v, boolean zeroIsBad) {
     boolean nonZero = false;
     for (int j = 0; j < v.length; j++) {
       if (!Float.isFinite(v[j])) {
         return "value " + v[j] + " at column " + j;
+      }
+      if (Math.abs(v[j]) > dev.negmine.core.io.DataChecks.MAX_RAW_MAGNITUDE) {
+        // float32 squares of such values overflow: scores would be NaN, the row silently lost
+        return "value " + v[j] + " at column " + j + " exceeds " + dev.negmine.core.io.DataChecks.MAX_RAW_MAGNITUDE
+            + " in magnitude (rescale the embeddings)";
       }
       nonZero |= v[j] != 0f;
     }

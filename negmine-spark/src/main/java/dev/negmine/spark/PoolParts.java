@@ -80,6 +80,7 @@ public final class PoolParts {
    */
   static void write(SparkSession spark, JavaRDD<BlockResult> results, PoolManifest manifest, Totals totals, Path out,
       String fail) throws IOException {
+    PoolOutput.requireAnchors(totals.anchors(), out);
     JavaRDD<Row> rows = results.flatMap(b -> {
       CorpusReader.Faults.maybeFail(fail, "write");
       return rowsOf(b);
@@ -151,11 +152,13 @@ public final class PoolParts {
       Map<?, ?> parts = (Map<?, ?>) map.get("parts");
       anchors = ((Number) parts.get("anchors")).longValue();
       candidates = ((Number) parts.get("candidates")).longValue();
-      for (Object o : (List<?>) parts.get("files")) {
-        Map<?, ?> f = (Map<?, ?>) o;
-        String name = (String) f.get("name");
+      List<?> listed = (List<?>) parts.get("files");
+      for (int k = 0; k < listed.size(); k++) {
+        Map<?, ?> f = (Map<?, ?>) listed.get(k);
+        // a listed name must stay inside the directory: no absolute paths, no ..
+        Path p = dev.negmine.core.io.ManifestPaths.resolve(mf, "parts.files[" + k + "].name", f.get("name"));
+        String name = p.getFileName().toString();
         long bytes = ((Number) f.get("bytes")).longValue();
-        Path p = dir.resolve(name);
         if (!Files.isRegularFile(p)) {
           throw new NegmineFormatException(p, "listed in " + PoolFiles.MANIFEST + " but missing");
         }
@@ -184,6 +187,22 @@ public final class PoolParts {
    * with their sizes, no unlisted part, each anchor once, the totals.
    */
   public static CandidatePool read(SparkSession spark, Path dir) throws IOException {
+    try {
+      return readChecked(spark, dir);
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark and Parquet report a corrupt part as one of their runtime exceptions
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new NegmineFormatException(dir.toString(), "cannot read its Parquet parts (corrupt, truncated or not written by negmine): "
+          + String.valueOf(root.getMessage()).replaceAll("\\s+", " "), e);
+    }
+  }
+
+  private static CandidatePool readChecked(SparkSession spark, Path dir) throws IOException {
     Listing l = list(dir);
     Assembly a = new Assembly();
     if (!l.files().isEmpty()) {

@@ -33,7 +33,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--labels") Path labels;
   @Option(names = "--eval-data") Path evalData;
   @Option(names = "--eval-labels") Path evalLabels;
-  @Option(names = "--encoder", defaultValue = "cnn") String encoder;
+  @Option(names = "--encoder", description = "as in train (default cnn; text: adapter)") String encoder;
   @Option(names = "--task", description = "a built-in text task instead of --data: wordnet[:N] or wordnet-gloss[:N]") String task;
   @Option(names = "--text-encoder", description = "frozen text encoder for --task (default all-minilm-l6-v2-q)") String textEncoder;
   @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;

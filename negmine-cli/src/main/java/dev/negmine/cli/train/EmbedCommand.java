@@ -34,6 +34,12 @@ public final class EmbedCommand implements Callable<Integer> {
         d = rd.data();
         l = rd.labels();
       }
+      java.util.List<Path> inputs = java.util.Arrays.asList(model, d, l);
+      dev.negmine.core.io.OutputPaths.checkFile("--out", out, inputs);
+      if (labelsOut != null) {
+        dev.negmine.core.io.OutputPaths.checkFile("--labels-out", labelsOut, inputs);
+        dev.negmine.core.io.OutputPaths.checkDistinct(java.util.Map.of("--out", out, "--labels-out", labelsOut));
+      }
       ModelEval.Embedded e = ModelEval.embed(model, d, l);
       Npy.write(out, e.embeddings());
       if (labelsOut != null) {

@@ -38,7 +38,10 @@ public final class ModelEval {
   public static Embedded embed(Path model, Path data, Path labels) throws IOException {
     LabeledData d = TrainSupport.load(data, labels);
     try (EmbeddingModel m = EmbeddingModel.load(model)) {
-      return new Embedded(m.embed(d), d.labels());
+      FloatMatrix out = m.embed(d);
+      // finite input, so a non-finite output means weights that overflow: never write it silently
+      dev.negmine.core.io.Validation.requireFinite(out, model + " (its embedding of " + data + ")");
+      return new Embedded(out, d.labels());
     }
   }
 

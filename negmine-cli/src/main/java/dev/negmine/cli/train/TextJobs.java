@@ -144,6 +144,23 @@ public final class TextJobs {
     return out;
   }
 
+  /**
+   * The encoder of a job: as given, else adapter for text and cnn otherwise. Text data has only
+   * the adapter (a head over frozen sentence embeddings): another encoder named for it is refused,
+   * never silently replaced.
+   */
+  static String encoderFor(String given, boolean text) {
+    if (given == null) {
+      return text ? "adapter" : "cnn";
+    }
+    String e = given.toLowerCase(java.util.Locale.ROOT);
+    if (text && !e.equals("adapter")) {
+      throw new IllegalArgumentException("--encoder " + given + ": text data trains the adapter (a head over the frozen "
+          + "text encoder); drop --encoder or give adapter");
+    }
+    return e;
+  }
+
   /** Name of the file in a pool directory that holds item i's text on line i (a JSON string). */
   public static final String POOL_TEXTS = "texts.jsonl";
 
@@ -176,25 +193,66 @@ public final class TextJobs {
     }
   }
 
-  /** Writes {@code texts} beside a pool, line i holding item i's text. */
+  /** The manifest's {@code source} key holding the SHA-256 of {@link #POOL_TEXTS} as written. */
+  public static final String TEXTS_SHA256 = "texts_sha256";
+
+  /** Writes {@code texts} into a pool directory, line i holding item i's text. */
   public static void writePoolTexts(Path poolDir, List<String> texts) throws IOException {
+    dev.negmine.core.io.AtomicFiles.writeBytes(poolDir.resolve(POOL_TEXTS), textsBytes(texts));
+  }
+
+  /** SHA-256 (hex) of the texts file {@link #writePoolTexts} writes for {@code texts}. */
+  public static String textsSha256(List<String> texts) {
+    return sha256(textsBytes(texts));
+  }
+
+  private static byte[] textsBytes(List<String> texts) {
     StringBuilder sb = new StringBuilder();
     for (String t : texts) {
       sb.append(dev.negmine.core.io.Json.write(t)).append('\n');
     }
-    dev.negmine.core.io.AtomicFiles.writeString(poolDir.resolve(POOL_TEXTS), sb);
+    return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** The texts beside a pool, or null when it was mined from vectors. */
+  private static String sha256(byte[] b) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  /**
+   * The texts of a pool mined from a text corpus, or null when it was mined from vectors. A pool
+   * whose manifest records the texts' checksum must still hold exactly those texts: a deleted or
+   * edited {@link #POOL_TEXTS} is refused rather than exported as ids or as other texts.
+   */
   public static List<String> readPoolTexts(Path poolDir) throws IOException {
     Path f = poolDir.resolve(POOL_TEXTS);
+    Object expected = dev.negmine.core.pool.PoolFiles.readManifest(poolDir).source().get(TEXTS_SHA256);
+    boolean recorded = expected instanceof String;
     if (!java.nio.file.Files.isRegularFile(f)) {
+      if (recorded) {
+        throw new dev.negmine.core.io.NegmineFormatException(f, "missing, but the pool was mined from texts ("
+            + dev.negmine.core.pool.PoolFiles.MANIFEST + " source." + TEXTS_SHA256 + " records them); mine it again");
+      }
       return null;
     }
+    byte[] bytes = java.nio.file.Files.readAllBytes(f);
+    if (recorded && !expected.equals(sha256(bytes))) {
+      throw new dev.negmine.core.io.NegmineFormatException(f, "checksum does not match " + dev.negmine.core.pool.PoolFiles.MANIFEST
+          + " source." + TEXTS_SHA256 + " (edited or replaced after mining)");
+    }
     List<String> out = new java.util.ArrayList<>();
-    for (String line : java.nio.file.Files.readAllLines(f, java.nio.charset.StandardCharsets.UTF_8)) {
+    int no = 0;
+    for (String line : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1)) {
+      no++;
       if (!line.isEmpty()) {
-        out.add((String) dev.negmine.core.io.Json.parse(line));
+        try {
+          out.add((String) dev.negmine.core.io.Json.parse(line));
+        } catch (RuntimeException e) {
+          throw new dev.negmine.core.io.NegmineFormatException(f, "line " + no + ": not a JSON string");
+        }
       }
     }
     return out;

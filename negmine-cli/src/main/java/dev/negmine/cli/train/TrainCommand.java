@@ -47,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalLabels;
   @Option(names = "--recipe", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify, moco, simclr, facenet-aug, hierarchical, hier-tier, mochi or sibling-hard (default facenet; --task: " + TextJobs.TASK_RECIPE + ")")
   String recipe;
-  @Option(names = "--encoder", defaultValue = "cnn", description = "mlp, cnn or adapter (default ${DEFAULT-VALUE}; cnn needs 28x28-style images; text data: adapter)")
+  @Option(names = "--encoder", description = "mlp, cnn or adapter (default cnn; cnn needs 28x28-style images; text data: adapter, the only one it takes)")
   String encoder;
   @Option(names = "--epochs", description = "epochs (default " + DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")")
   Integer epochs;
@@ -217,9 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
           .stratify(stratify).tier(tier).synthetic(synthetic).build();
       dir = out != null ? out : Path.of("runs", opts.recipe() + "-" + opts.encoder() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      if (Files.exists(dir.resolve(RunSpec.FILE)) || Files.exists(dir.resolve("config.json"))) {
-        throw new IllegalArgumentException(dir + " already holds a run; choose another --out or --resume it");
-      }
+      dev.negmine.train.run.RunDirectory.checkFresh(dir);
     }
     Runs.Job job = prepare(opts);
     if (resume == null && lead) {

@@ -36,18 +36,24 @@ final class TrainSupport {
   }
 
   /**
-   * Runs {@code body}, turning bad input (IllegalArgumentException) into one error line and exit
-   * code 2, and other failures into one line and exit code 1.
+   * Runs {@code body}, turning every failure into one line and an exit code ({@link
+   * dev.negmine.cli.Failures}): 2 for what the user can fix, 1 for negmine's own bugs.
    */
   static int guard(String command, PrintStream err, Body body) {
     try {
       return body.run();
-    } catch (IllegalArgumentException e) {
-      err.println("negmine " + command + ": " + e.getMessage());
-      return BAD_INPUT;
     } catch (IOException | RuntimeException e) {
-      err.println("negmine " + command + ": failed: " + e);
-      return FAILURE;
+      dev.negmine.cli.Failures.Report r = dev.negmine.cli.Failures.of(e);
+      err.println("negmine " + command + ": " + r.message());
+      if (System.getenv("NEGMINE_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      return r.exitCode();
+    } catch (OutOfMemoryError e) {
+      String note = dev.negmine.train.run.RunDirectory.noteOf(e);
+      err.println("negmine " + command + ": out of memory: use a smaller --batch or data, or give the JVM more heap "
+          + "(NEGMINE_JAVA_OPTS=-Xmx...)" + (note == null ? "" : " (" + note + ")"));
+      return BAD_INPUT;
     }
   }
 

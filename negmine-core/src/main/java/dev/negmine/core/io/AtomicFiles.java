@@ -48,18 +48,27 @@ public final class AtomicFiles {
   public static void write(Path target, ChannelWriter writer) throws IOException {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
+    if (!Files.isDirectory(dir)) {
+      throw new java.nio.file.NoSuchFileException(dir.toString(), null, "directory does not exist (to write "
+          + abs.getFileName() + ")");
+    }
     Path temp = createTemp(dir, abs.getFileName().toString());
     try {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         writer.writeTo(ch);
         ch.force(true);
       }
+      CrashPoints.reach("atomic.written");
       Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (Throwable t) {
       try {
         Files.deleteIfExists(temp);
       } catch (IOException e) {
         t.addSuppressed(e);
+      }
+      if (t.getClass() == IOException.class) {
+        // a bare I/O error (a full disk: "No space left on device") names no file: name the target
+        throw new IOException(abs + ": " + t.getMessage(), t);
       }
       throw t;
     }

@@ -1,6 +1,8 @@
 package dev.negmine.core.pool;
 
 import dev.negmine.core.io.AtomicFiles;
+import dev.negmine.core.io.DirectoryPublisher;
+import dev.negmine.core.io.OwnedDirectory;
 import dev.negmine.core.io.Json;
 import dev.negmine.core.io.NegmineFormatException;
 import java.io.IOException;
@@ -28,9 +30,13 @@ import java.util.Map;
  * positive ids, A float32 positive scores, A+1 int64 offsets, N int64 candidate ids, N int64
  * candidate labels, N float32 candidate scores; nothing after.
  *
- * <p>Each file is written atomically (temp then rename), binary first; the manifest records the
- * binary's SHA-256, so a crash between the two renames, a truncated or edited binary, or a foreign
- * file is refused on read with a one-line {@link NegmineFormatException}. Stateless and thread-safe.
+ * <p>A pool becomes visible as a whole: {@link #write} fills a hidden sibling directory (binary,
+ * then the manifest holding the binary's SHA-256, then any extra files such as texts) and publishes
+ * it with one directory rename ({@link DirectoryPublisher}), under a lock that refuses a second
+ * writer; an earlier pool survives any failure or kill, and a non-pool directory is never replaced.
+ * Readers verify the checksum, so a truncated or edited binary or a foreign file is refused with a
+ * one-line {@link NegmineFormatException}. Pools written by earlier versions (files renamed one by
+ * one, no marker) are read and replaced as before. Stateless and thread-safe.
  */
 public final class PoolFiles {
   public static final int FORMAT_VERSION = 1;
@@ -41,8 +47,46 @@ public final class PoolFiles {
 
   private PoolFiles() {}
 
-  /** Writes the pool into {@code dir} (created if missing); returns the manifest as written. */
+  /** The {@link OwnedDirectory} kind of a pool directory. */
+  public static final String KIND = "pool";
+
+  /** Publishes the pool as directory {@code dir} (replacing an earlier pool); returns the manifest as written. */
   public static PoolManifest write(Path dir, CandidatePool pool) throws IOException {
+    return write(dir, pool, null);
+  }
+
+  /**
+   * Publishes the pool as directory {@code dir}, with {@code extras} writing further files (e.g.
+   * item texts) into the same directory before it becomes visible; null for none.
+   */
+  public static PoolManifest write(Path dir, CandidatePool pool, DirectoryPublisher.DirWriter<?> extras) throws IOException {
+    return DirectoryPublisher.publish("--out", dir, KIND, PoolFiles::isPoolDirectory, tmp -> {
+      PoolManifest m = writeInto(tmp, pool);
+      if (extras != null) {
+        extras.writeInto(tmp);
+      }
+      return m;
+    });
+  }
+
+  /**
+   * True when {@code dir} holds a pool or parts manifest (of any version, marked or not): a
+   * directory an earlier negmine wrote, which a new pool may replace.
+   */
+  public static boolean isPoolDirectory(Path dir) {
+    try {
+      Object parsed = Json.parse(Files.readString(dir.resolve(MANIFEST), StandardCharsets.UTF_8));
+      return parsed instanceof Map<?, ?> m && m.get("format") instanceof String f && f.startsWith("negmine-pool");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Writes the pool's two files into {@code dir} (created if missing) in place, binary first: for
+   * staging directories that are published afterwards. Use {@link #write} for a pool others read.
+   */
+  public static PoolManifest writeInto(Path dir, CandidatePool pool) throws IOException {
     Files.createDirectories(dir);
     MessageDigest sha = sha256();
     AtomicFiles.write(dir.resolve(BINARY), ch -> writeBinary(ch, pool, sha));
@@ -52,7 +96,8 @@ public final class PoolFiles {
   }
 
   /** Reads and verifies a pool directory. */
-  public static CandidatePool read(Path dir) throws IOException {
+  public static CandidatePool read(Path given) throws IOException {
+    Path dir = DirectoryPublisher.readable(given);
     PoolManifest m = readManifest(dir);
     Path bin = dir.resolve(BINARY);
     if (!Files.isRegularFile(bin)) {
@@ -115,7 +160,8 @@ public final class PoolFiles {
   }
 
   /** Reads and validates only the manifest (cheap: for inspection and expiry checks). */
-  public static PoolManifest readManifest(Path dir) throws IOException {
+  public static PoolManifest readManifest(Path given) throws IOException {
+    Path dir = DirectoryPublisher.readable(given);
     if (!Files.isDirectory(dir)) {
       throw new NegmineFormatException(dir, Files.exists(dir) ? "not a directory (a pool is a directory)" : "no such pool directory");
     }
@@ -180,6 +226,14 @@ public final class PoolFiles {
 
   @SuppressWarnings("unchecked")
   private static PoolManifest fromJson(Map<?, ?> o) throws NegmineFormatException {
+    // name the first missing or mistyped field, rather than fail on it somewhere below
+    for (String f : new String[] {"format_version", "created_at", "expires_at", "source", "index", "filters", "counts"}) {
+      Object v = o.get(f);
+      boolean ok = f.equals("format_version") ? v instanceof Number : f.endsWith("_at") ? v instanceof String : v instanceof Map;
+      if (!ok) {
+        throw new IllegalArgumentException("field \"" + f + "\" is " + (v == null ? "missing" : "of the wrong type (" + v + ")"));
+      }
+    }
     int version = ((Number) o.get("format_version")).intValue();
     if (version != FORMAT_VERSION) {
       throw new NegmineFormatException(MANIFEST, "pool format version " + version + " is not supported (this build reads "

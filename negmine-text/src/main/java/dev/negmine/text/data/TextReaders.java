@@ -39,6 +39,33 @@ public final class TextReaders {
     return n.endsWith(".jsonl") || n.endsWith(".tsv");
   }
 
+  /** The number of the first line of {@code path} that is not valid UTF-8 (the reader reads ahead, so it cannot tell). */
+  private static long firstNonUtf8Line(Path path) throws IOException {
+    java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(path))) {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      long no = 1;
+      for (int b = in.read(); ; b = in.read()) {
+        if (b == '\n' || b < 0) {
+          try {
+            strict.decode(java.nio.ByteBuffer.wrap(line.toByteArray()));
+          } catch (java.nio.charset.CharacterCodingException e) {
+            return no;
+          }
+          if (b < 0) {
+            return no;
+          }
+          line.reset();
+          no++;
+        } else {
+          line.write(b);
+        }
+      }
+    }
+  }
+
   /**
    * Reads {@code path}.
    *
@@ -54,12 +81,19 @@ public final class TextReaders {
     boolean jsonl = path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jsonl");
     Builder b = new Builder(path.toString());
     List<String> bad = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+    // strict UTF-8: a malformed byte fails with the file and line named, not mid-stream
+    java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    int no = 0;
+    try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(path), utf8))) {
       String line;
-      int no = 0;
       boolean labelled = false;
       while ((line = r.readLine()) != null) {
         no++;
+        if (no == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1); // a UTF-8 byte-order mark is not part of the first line
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -96,6 +130,8 @@ public final class TextReaders {
           bad.add("line " + no + ": " + e.getMessage());
         }
       }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(path + ": line " + firstNonUtf8Line(path) + " is not valid UTF-8 text");
     }
     String first = String.join("; ", bad.subList(0, Math.min(3, bad.size())));
     if (bad.size() > maxBadLines) {

@@ -93,6 +93,7 @@ final class TrainingPool implements AutoCloseable {
       CandidatePool initial;
       if (sc.pool().dir() != null) {
         initial = read(Path.of(sc.pool().dir()));
+        checkExternal(initial);
         persisted = initial;
         persistedName = EXTERNAL;
       } else {
@@ -232,6 +233,23 @@ final class TrainingPool implements AutoCloseable {
         a.set(w.get(i++));
       }
       return Trainer.embedWith(b, m, new ParameterStore(m, false), trainX, spec.embeddingSize());
+    }
+  }
+
+  /**
+   * A pool given by the user must have been mined over this data (ids and labels agree; the
+   * training split may leave part of the corpus out) and, under {@code fail}, must not have expired.
+   */
+  private void checkExternal(CandidatePool p) {
+    try {
+      dev.negmine.core.pool.PoolCorpusCheck.verify(p, "--pool " + sc.pool().dir(), ids, labels, "the training data", true);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    java.time.Instant now = clock.instant();
+    if (sc.expiryPolicy() == ExpiryPolicy.FAIL && p.isExpired(now)) {
+      throw new IllegalArgumentException("--pool " + sc.pool().dir() + ": expired at " + p.manifest().expiresAt() + " (now " + now
+          + "); re-mine it or choose another --pool-expiry");
     }
   }
 

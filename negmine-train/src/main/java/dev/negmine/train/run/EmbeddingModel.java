@@ -57,7 +57,11 @@ public final class EmbeddingModel implements Embedder {
       }
       spec = TrainingRun.GSON.fromJson(m.get("encoder"), EncoderSpec.class);
       pre = TrainingRun.GSON.fromJson(m.get("preprocessing"), Preprocessing.class);
-    } catch (JsonParseException | IllegalStateException e) {
+      if (spec == null || pre == null) {
+        throw new IllegalArgumentException(json + ": field '" + (spec == null ? "encoder" : "preprocessing")
+            + "' is missing or null; the model file is corrupt");
+      }
+    } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | ClassCastException e) {
       throw new IllegalArgumentException(json + " is corrupt: " + e.getMessage(), e);
     }
     NDManager manager = TorchRuntime.engine().newBaseManager();
@@ -70,7 +74,10 @@ public final class EmbeddingModel implements Embedder {
       return new EmbeddingModel(spec, pre, manager, block);
     } catch (MalformedModelException | IOException | RuntimeException e) {
       manager.close();
-      throw new IllegalArgumentException("cannot load the weights in " + dir + ": " + e.getMessage(), e);
+      String why = e instanceof java.io.EOFException || e.getMessage() == null
+          ? "truncated or corrupt" : e.getMessage().replaceAll("\\s+", " ");
+      throw new IllegalArgumentException("cannot load the model in " + dir + " (" + RunFiles.MODEL_JSON + " and "
+          + RunFiles.WEIGHTS + " do not fit together or are damaged): " + why, e);
     }
   }
 

@@ -80,10 +80,6 @@ public final class TrainingRun {
     if (trainIds != null && trainIds.length != train.size()) {
       throw new IllegalArgumentException(trainIds.length + " item ids for " + train.size() + " training items");
     }
-    if (eval.features().cols() != train.features().cols()) {
-      throw new IllegalArgumentException("evaluation data has " + eval.features().cols()
-          + " features per item but training data has " + train.features().cols());
-    }
   }
 
   public static Builder builder() {
@@ -110,14 +106,44 @@ public final class TrainingRun {
    * any number of ranks.
    */
   public RunSummary run() throws IOException {
+    try {
+      return runInDirectory();
+    } catch (IOException | RuntimeException | Error e) {
+      if (runDir != null) {
+        runDir.failed(e);
+      }
+      throw e;
+    } finally {
+      if (runDir != null) {
+        runDir.close();
+        runDir = null;
+      }
+    }
+  }
+
+  /** The run directory while this process (rank 0) holds it, else null. */
+  private RunDirectory runDir;
+
+  private RunSummary runInDirectory() throws IOException {
     long wallStart = clock.millis();
     boolean lead = collective == null || collective.rank() == 0;
+    // degenerate data fails here, before the run directory is claimed (one line naming the data)
+    try {
+      RunData.validate(train, eval);
+      RunData.requireBatchesFit(config, train);
+    } catch (IOException | IllegalArgumentException e) {
+      if (lead && !resume) {
+        RunDirectory.discardStub(dir, e); // the caller may have written its own files into it already
+      }
+      throw e;
+    }
     Path ckptFile = dir.resolve(RunFiles.CHECKPOINT);
     String configJson = configJson();
     Path metricsFile = dir.resolve(RunFiles.METRICS);
     String refused = null;
     if (lead) {
       try {
+        runDir = RunDirectory.open(dir, !resume);
         prepareDirectory(configJson, ckptFile, metricsFile);
       } catch (IllegalArgumentException | IOException e) {
         if (collective == null) {
@@ -134,9 +160,7 @@ public final class TrainingRun {
     }
     Checkpoint ckpt = null;
     if (resume && Files.exists(ckptFile)) {
-      try (InputStream in = Files.newInputStream(ckptFile)) {
-        ckpt = Checkpoint.read(new java.io.BufferedInputStream(in));
-      }
+      ckpt = RunDirectory.readCheckpoint(ckptFile);
     }
     double loopSeconds = ckpt == null ? 0 : readLoopSeconds(ckpt);
     loopCpuSeconds = 0;
@@ -234,9 +258,7 @@ public final class TrainingRun {
             + firstDifference(saved, configJson) + ")");
       }
       if (Files.exists(ckptFile)) {
-        try (InputStream in = Files.newInputStream(ckptFile)) {
-          ckpt = Checkpoint.read(new java.io.BufferedInputStream(in));
-        }
+        ckpt = RunDirectory.readCheckpoint(ckptFile);
       }
     } else if (Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve(RunFiles.SUMMARY))) {
       throw new IllegalArgumentException(dir + " already holds a run; choose another --out or --resume it");

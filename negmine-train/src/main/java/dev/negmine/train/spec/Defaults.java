@@ -56,9 +56,10 @@ public final class Defaults {
     boolean text = r.isText();
     boolean task = r.task() != null;
     String recipe = (r.recipe() != null ? r.recipe() : task ? TASK_RECIPE : "facenet").trim().toLowerCase(Locale.ROOT);
-    String encoder = r.encoder() == null ? "cnn" : r.encoder().trim().toLowerCase(Locale.ROOT);
-    if (text && encoder.equals("cnn")) {
-      encoder = "adapter";
+    String encoder = r.encoder() == null ? (text ? "adapter" : "cnn") : r.encoder().trim().toLowerCase(Locale.ROOT);
+    if (text && !encoder.equals("adapter")) {
+      throw new IllegalArgumentException("--encoder " + r.encoder() + ": text data trains the adapter (a head over the frozen "
+          + "text encoder); drop --encoder or give adapter");
     }
     r.defaults(recipe, encoder, r.epochsOrNull() != null ? r.epochsOrNull() : task ? TASK_EPOCHS : EPOCHS,
         r.mPerClassOrNull() != null ? r.mPerClassOrNull() : text ? TEXT_M_PER_CLASS : M_PER_CLASS,

@@ -106,7 +106,10 @@ public final class Runs {
       }
       return DataSources.bundled();
     }
-    return DataSources.load(Path.of(path), labels == null ? null : Path.of(labels));
+    LabeledData d = DataSources.load(Path.of(path), labels == null ? null : Path.of(labels));
+    // NaN / Inf rows would embed to NaN (embed, eval) or poison training: refused, naming the file
+    dev.negmine.core.io.DataChecks.requireFiniteRows(d.features(), path);
+    return d;
   }
 
   /** MAP@R, P@1, R-precision and MRR by name. */
