@@ -1,0 +1,179 @@
+package dev.negmine.cli.text;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.negmine.cli.UserInputException;
+import dev.negmine.core.io.Json;
+import dev.negmine.text.transformer.TokenBatch;
+import dev.negmine.text.transformer.TransformerEncoder;
+import dev.negmine.text.transformer.TransformerSpec;
+import dev.negmine.train.engine.TorchRuntime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code negmine bench text}: one training step of the transformer encoder split into its parts:
+ * tokenisation (native tokenizer + Java padding), input transfer (host arrays into tensors),
+ * forward, backward, gradient read-out (every gradient copied to the host, as a host-side optimizer
+ * or an all-reduce does) and gradient zeroing. The parts outside libtorch's kernels are
+ * tokenisation, input transfer and read-out, plus the per-operator JNI/dispatch cost inside
+ * forward and backward, estimated by the same step at 1 text x 8 tokens, where kernels cost
+ * almost nothing. Median over the measured steps; seeded text.
+ */
+@Command(name = "text", mixinStandardHelpOptions = true,
+    description = "Forward + backward tokens/s of a transformer text encoder (default all-MiniLM-L6-v2, batch 32 x 128 tokens) and the share of step time outside libtorch.")
+public final class TextBench implements Callable<Integer> {
+  @Option(names = "--text-encoder", defaultValue = TransformerSpec.DEFAULT, description = "model (default ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--batch", defaultValue = "32", description = "texts per step (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--tokens", defaultValue = "128", description = "tokens per text (default ${DEFAULT-VALUE})")
+  int tokens;
+
+  @Option(names = "--steps", defaultValue = "5", description = "measured steps after one warm-up (default ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--seed", defaultValue = "42", description = "text seed (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  private static final String[] WORDS = ("retrieval model query document negative mining encoder transformer attention "
+      + "layer weight gradient batch token vocabulary search index corpus dictionary definition computer network "
+      + "protocol language compiler memory processor storage graphics database").split(" ");
+
+  @Override
+  public Integer call() {
+    if (batch < 1 || tokens < 3 || steps < 1) {
+      throw new UserInputException("--batch, --steps must be >= 1 and --tokens >= 3; got " + batch + ", " + steps + ", " + tokens);
+    }
+    TransformerSpec spec;
+    try {
+      spec = TransformerSpec.of(model).withMaxLength(tokens);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("--text-encoder: " + e.getMessage());
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < batch; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int w = 0; w < tokens * 2; w++) {
+        sb.append(WORDS[r.nextInt(WORDS.length)]).append(' ');
+      }
+      texts.add(sb.toString());
+    }
+    try (TransformerEncoder enc = TransformerEncoder.pretrained(spec)) {
+      double[][] full = run(enc, texts, steps);
+      double[][] tiny = run(enc, List.of("a b c d e f"), steps);
+      String[] parts = {"tokenize", "inputs", "forward", "backward", "grad_readout", "zero_grad"};
+      double total = 0;
+      double outside = 0;
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("model", spec.name());
+      out.put("batch", batch);
+      out.put("tokens", tokens);
+      out.put("threads", TorchRuntime.threads());
+      out.put("cores", Runtime.getRuntime().availableProcessors());
+      Map<String, Object> ms = new LinkedHashMap<>();
+      for (int p = 0; p < parts.length; p++) {
+        double m = median(full[p]);
+        ms.put(parts[p], round(m));
+        total += m;
+        if (p == 0 || p == 1 || p == 4) {
+          outside += m;
+        }
+      }
+      double dispatch = median(tiny[2]) + median(tiny[3]);
+      out.put("step_ms", ms);
+      out.put("total_ms", round(total));
+      out.put("tokens_per_s", round(batch * (double) tokens / (total / 1000)));
+      out.put("dispatch_floor_ms", round(dispatch));
+      out.put("outside_libtorch_share", round((outside + dispatch) / total));
+      if (json) {
+        System.out.println(Json.write(out));
+      } else {
+        System.out.printf(Locale.ROOT, "%s, batch %d x %d tokens, %d torch thread(s) on %d cores, median of %d steps%n", spec.name(), batch,
+            tokens, TorchRuntime.threads(), Runtime.getRuntime().availableProcessors(), steps);
+        for (int p = 0; p < parts.length; p++) {
+          System.out.printf(Locale.ROOT, "  %-13s %9.1f ms%n", parts[p], median(full[p]));
+        }
+        System.out.printf(Locale.ROOT, "  step          %9.1f ms  = %.0f tokens/s forward + backward%n", total, batch * (double) tokens / (total / 1000));
+        System.out.printf(Locale.ROOT, "  outside libtorch: %.1f%% (tokenize + inputs + grad read-out %.1f ms, JNI/dispatch floor %.1f ms)%n",
+            100 * (outside + dispatch) / total, outside, dispatch);
+      }
+    }
+    return 0;
+  }
+
+  /** Per part, per step, milliseconds: tokenize, inputs, forward, backward, read-out, zero. */
+  private static double[][] run(TransformerEncoder enc, List<String> texts, int steps) {
+    double[][] t = new double[6][steps];
+    List<Parameter> params = enc.parameters();
+    for (int s = -1; s < steps; s++) {
+      long t0 = System.nanoTime();
+      TokenBatch b = enc.tokenize(texts);
+      long t1 = System.nanoTime();
+      try (NDManager scope = enc.manager().newSubManager()) {
+        NDList in = b.toNDList(scope);
+        long t2 = System.nanoTime();
+        long t3;
+        long t4;
+        try (GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
+          NDArray e = enc.block().forward(new ParameterStore(scope, false), in, true).singletonOrThrow();
+          // in-batch InfoNCE of the batch against itself shifted by one: a real loss of the same cost
+          NDArray logits = e.matMul(e.get("1:").concat(e.get(":1")).transpose()).mul(20f);
+          NDArray loss = logits.logSoftmax(1).mul(scope.eye(texts.size())).sum().neg();
+          t3 = System.nanoTime();
+          gc.backward(loss);
+          t4 = System.nanoTime();
+        }
+        float sink = 0;
+        for (Parameter p : params) {
+          float[] g = new float[(int) p.getArray().size()];
+          p.getArray().getGradient().toByteBuffer(true).asFloatBuffer().get(0, g, 0, g.length);
+          sink += g[0];
+        }
+        long t5 = System.nanoTime();
+        for (Parameter p : params) {
+          ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.getArray());
+        }
+        long t6 = System.nanoTime();
+        if (s >= 0) {
+          long[] marks = {t0, t1, t2, t3, t4, t5, t6};
+          for (int p = 0; p < 6; p++) {
+            t[p][s] = (marks[p + 1] - marks[p]) / 1e6;
+          }
+        }
+        if (Float.isNaN(sink)) {
+          throw new IllegalStateException("NaN gradient");
+        }
+      }
+    }
+    return t;
+  }
+
+  private static double median(double[] v) {
+    double[] c = v.clone();
+    Arrays.sort(c);
+    return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
