@@ -32,8 +32,10 @@ import java.util.Map;
  * {@link #save} / {@link #load}; what evaluation calls: {@link #encode(List, Role)} (no gradients,
  * dropout off, length-bucketed batches).
  *
- * <p>Threading: tokenisation is thread-safe; forwards and weight changes are single-threaded (one
- * training or embedding loop owns the encoder). Owns an NDManager: {@link #close} frees the weights.
+ * <p>Threading: tokenisation is thread-safe; {@link #encode} may run on several threads at once
+ * while nobody changes the weights (PyTorch's grad mode, which it switches off, is per thread);
+ * training forwards, {@link #load} and optimizer updates belong to one thread (the training loop
+ * owns the encoder). Owns an NDManager: {@link #close} frees the weights.
  */
 public final class TransformerEncoder implements TextEncoder {
   /** Rows per batch when embedding many texts. */
