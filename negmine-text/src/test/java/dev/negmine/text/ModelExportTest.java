@@ -59,6 +59,16 @@ class ModelExportTest {
           assertTrue(dot(before.row(i), theirs.row(i)) < 0.999, "text " + i + ": the export carries the changed weights");
         }
       }
+      // langchain4j's OnnxEmbeddingModel on the exported file (texts under its and our length limits)
+      Path tok = dir.resolve("tokenizer.json");
+      Files.write(tok, enc.tokenizerJson());
+      var lc = new dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel(f, tok,
+          dev.langchain4j.model.embedding.onnx.PoolingMode.MEAN, Runnable::run);
+      for (int i = 0; i < 4; i++) {
+        float[] v = lc.embed(dev.langchain4j.data.segment.TextSegment.from(TEXTS.get(i))).content().vector();
+        double cos = dot(ours.row(i), v) / Math.sqrt(dot(v, v));
+        assertTrue(cos >= 0.9999, "text " + i + ": langchain4j on the exported ONNX vs block cosine " + cos);
+      }
     }
   }
 
