@@ -1,14 +1,8 @@
 package dev.negmine.cli.text;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import dev.negmine.cli.UserInputException;
 import dev.negmine.core.io.Json;
-import dev.negmine.text.transformer.TokenBatch;
+import dev.negmine.text.transformer.StepProfile;
 import dev.negmine.text.transformer.TransformerEncoder;
 import dev.negmine.text.transformer.TransformerSpec;
 import dev.negmine.train.engine.TorchRuntime;
@@ -24,10 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code negmine bench text}: one training step of the transformer encoder split into its parts:
- * tokenisation (native tokenizer + Java padding), input transfer (host arrays into tensors),
- * forward, backward, gradient read-out (every gradient copied to the host, as a host-side optimizer
- * or an all-reduce does) and gradient zeroing. The parts outside libtorch's kernels are
+ * {@code negmine bench text}: one training step of the transformer encoder split into its parts
+ * ({@link StepProfile}). The parts outside libtorch's kernels are
  * tokenisation, input transfer and read-out, plus the per-operator JNI/dispatch cost inside
  * forward and backward, estimated by the same step at 1 text x 8 tokens, where kernels cost
  * almost nothing. Median over the measured steps; seeded text.
@@ -78,9 +70,9 @@ public final class TextBench implements Callable<Integer> {
       texts.add(sb.toString());
     }
     try (TransformerEncoder enc = TransformerEncoder.pretrained(spec)) {
-      double[][] full = run(enc, texts, steps);
-      double[][] tiny = run(enc, List.of("a b c d e f"), steps);
-      String[] parts = {"tokenize", "inputs", "forward", "backward", "grad_readout", "zero_grad"};
+      double[][] full = StepProfile.measure(enc, texts, steps);
+      double[][] tiny = StepProfile.measure(enc, List.of("a b c d e f"), steps);
+      String[] parts = StepProfile.PARTS.toArray(String[]::new);
       double total = 0;
       double outside = 0;
       Map<String, Object> out = new LinkedHashMap<>();
@@ -118,53 +110,6 @@ public final class TextBench implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /** Per part, per step, milliseconds: tokenize, inputs, forward, backward, read-out, zero. */
-  private static double[][] run(TransformerEncoder enc, List<String> texts, int steps) {
-    double[][] t = new double[6][steps];
-    List<Parameter> params = enc.parameters();
-    for (int s = -1; s < steps; s++) {
-      long t0 = System.nanoTime();
-      TokenBatch b = enc.tokenize(texts);
-      long t1 = System.nanoTime();
-      try (NDManager scope = enc.manager().newSubManager()) {
-        NDList in = b.toNDList(scope);
-        long t2 = System.nanoTime();
-        long t3;
-        long t4;
-        try (GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
-          NDArray e = enc.block().forward(new ParameterStore(scope, false), in, true).singletonOrThrow();
-          // in-batch InfoNCE of the batch against itself shifted by one: a real loss of the same cost
-          NDArray logits = e.matMul(e.get("1:").concat(e.get(":1")).transpose()).mul(20f);
-          NDArray loss = logits.logSoftmax(1).mul(scope.eye(texts.size())).sum().neg();
-          t3 = System.nanoTime();
-          gc.backward(loss);
-          t4 = System.nanoTime();
-        }
-        float sink = 0;
-        for (Parameter p : params) {
-          float[] g = new float[(int) p.getArray().size()];
-          p.getArray().getGradient().toByteBuffer(true).asFloatBuffer().get(0, g, 0, g.length);
-          sink += g[0];
-        }
-        long t5 = System.nanoTime();
-        for (Parameter p : params) {
-          ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.getArray());
-        }
-        long t6 = System.nanoTime();
-        if (s >= 0) {
-          long[] marks = {t0, t1, t2, t3, t4, t5, t6};
-          for (int p = 0; p < 6; p++) {
-            t[p][s] = (marks[p + 1] - marks[p]) / 1e6;
-          }
-        }
-        if (Float.isNaN(sink)) {
-          throw new IllegalStateException("NaN gradient");
-        }
-      }
-    }
-    return t;
   }
 
   private static double median(double[] v) {

@@ -113,22 +113,16 @@ public final class BertBlock extends AbstractBlock {
     x = dropout(layerNorm(x, w, "embeddings.LayerNorm"), training);
     NDArray maskF = mask.toType(DataType.FLOAT32, false);
     NDArray additive = maskF.sub(1f).mul(-MASKED).reshape(b, 1, 1, t);
-    int h = config.heads();
-    int dh = config.headSize();
-    float scale = (float) (1 / Math.sqrt(dh));
     for (int l = 0; l < config.layers(); l++) {
-      String p = "encoder.layer." + l + ".";
-      NDArray q = heads(linear(x, w, p + "attention.self.query"), b, t, h, dh);
-      NDArray k = heads(linear(x, w, p + "attention.self.key"), b, t, h, dh);
-      NDArray v = heads(linear(x, w, p + "attention.self.value"), b, t, h, dh);
-      NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(additive);
-      NDArray probs = dropout(scores.softmax(-1), training);
-      NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.hidden());
-      NDArray attn = dropout(linear(ctx, w, p + "attention.output.dense"), training);
-      x = layerNorm(attn.add(x), w, p + "attention.output.LayerNorm");
-      NDArray inner = Activation.gelu(linear(x, w, p + "intermediate.dense"));
-      NDArray out = dropout(linear(inner, w, p + "output.dense"), training);
-      x = layerNorm(out.add(x), w, p + "output.LayerNorm");
+      // each layer's intermediates live in their own manager, freed when the layer is done (DJL
+      // frees arrays only with their manager: without this, an eval forward of bge-small at
+      // 16 x 512 tokens held every layer's attention tensors, about 10 GB); autograd keeps its own
+      // references to what backward needs, so this is safe under a GradientCollector too
+      try (NDManager lm = m.newSubManager()) {
+        x.attach(lm); // the previous layer's output is freed with this layer
+        x = layer(x, w, "encoder.layer." + l + ".", additive, b, t, training);
+        x.attach(m);
+      }
     }
     NDArray pooled;
     if (pooling == Pooling.CLS) {
@@ -138,6 +132,24 @@ public final class BertBlock extends AbstractBlock {
       pooled = x.mul(weights).sum(new int[] {1}).div(maskF.sum(new int[] {1}, true).maximum(1e-9f));
     }
     return new NDList(pooled.normalize(2, 1, 1e-12));
+  }
+
+  /** One encoder layer; results are allocated in {@code x}'s manager. */
+  private NDArray layer(NDArray x, Weights w, String p, NDArray additive, long b, long t, boolean training) {
+    int h = config.heads();
+    int dh = config.headSize();
+    float scale = (float) (1 / Math.sqrt(dh));
+    NDArray q = heads(linear(x, w, p + "attention.self.query"), b, t, h, dh);
+    NDArray k = heads(linear(x, w, p + "attention.self.key"), b, t, h, dh);
+    NDArray v = heads(linear(x, w, p + "attention.self.value"), b, t, h, dh);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(additive);
+    NDArray probs = dropout(scores.softmax(-1), training);
+    NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.hidden());
+    NDArray attn = dropout(linear(ctx, w, p + "attention.output.dense"), training);
+    NDArray y = layerNorm(attn.add(x), w, p + "attention.output.LayerNorm");
+    NDArray inner = Activation.gelu(linear(y, w, p + "intermediate.dense"));
+    NDArray out = dropout(linear(inner, w, p + "output.dense"), training);
+    return layerNorm(out.add(y), w, p + "output.LayerNorm");
   }
 
   private static NDArray heads(NDArray x, long b, long t, int h, int dh) {

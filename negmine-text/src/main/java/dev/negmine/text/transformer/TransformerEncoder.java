@@ -40,8 +40,11 @@ import java.util.Map;
 public final class TransformerEncoder implements TextEncoder {
   /** Rows per batch when embedding many texts. */
   public static final int ENCODE_ROWS = 64;
-  /** Padded tokens per batch when embedding many texts (64 x 128: a few MB of activations per layer). */
-  public static final long ENCODE_TOKENS = 64L * 128;
+  /**
+   * Padded tokens per batch when embedding many texts: 4096 keeps one layer's attention tensors
+   * (rows x heads x T x T floats, 100 MB each at 8 x 512) modest while batches stay large.
+   */
+  public static final long ENCODE_TOKENS = 4096;
 
   private final TransformerSpec spec;
   private final NDManager manager;
