@@ -91,6 +91,12 @@ public final class TextBench implements Callable<Integer> {
         }
       }
       double dispatch = median(tiny[2]) + median(tiny[3]);
+      double cpu = median(full[StepProfile.CPU_ROW]);
+      double gflop = StepProfile.flops(enc.config(), (long) batch * tokens, tokens) / 1e9;
+      out.put("cpu_ms", round(cpu));
+      out.put("tokens_per_cpu_s", round(batch * (double) tokens / (cpu / 1000)));
+      out.put("gflop_per_step", round(gflop));
+      out.put("gflops_per_cpu_s", round(gflop / (cpu / 1000)));
       out.put("step_ms", ms);
       out.put("total_ms", round(total));
       out.put("tokens_per_s", round(batch * (double) tokens / (total / 1000)));
@@ -105,6 +111,8 @@ public final class TextBench implements Callable<Integer> {
           System.out.printf(Locale.ROOT, "  %-13s %9.1f ms%n", parts[p], median(full[p]));
         }
         System.out.printf(Locale.ROOT, "  step          %9.1f ms  = %.0f tokens/s forward + backward%n", total, batch * (double) tokens / (total / 1000));
+        System.out.printf(Locale.ROOT, "  CPU time      %9.1f ms  = %.0f tokens per CPU-second; ~%.0f GFLOP per step = %.1f GFLOP/s per CPU-second%n",
+            cpu, batch * (double) tokens / (cpu / 1000), gflop, gflop / (cpu / 1000));
         System.out.printf(Locale.ROOT, "  outside libtorch: %.1f%% (tokenize + inputs + grad read-out %.1f ms, JNI/dispatch floor %.1f ms)%n",
             100 * (outside + dispatch) / total, outside, dispatch);
       }

@@ -22,16 +22,34 @@ public final class StepProfile {
   /** Names of the parts, in the order of {@link #measure}'s rows. */
   public static final List<String> PARTS = List.of("tokenize", "inputs", "forward", "backward", "grad_readout", "zero_grad");
 
+  /**
+   * Row of {@link #measure}'s result after the parts: CPU milliseconds of the calling thread for the
+   * whole step. With one PyTorch thread the kernels run on the caller, so this is the step's compute
+   * even when other processes share the cores (wall time then overstates it).
+   */
+  public static final int CPU_ROW = 6;
+
   private StepProfile() {}
 
   /**
-   * Milliseconds per part (rows, {@link #PARTS} order) per measured step (columns), after one
-   * warm-up step.
+   * Approximate training FLOPs of one step: 6 x non-embedding parameters x tokens (forward 2,
+   * backward 4) plus the attention products, 12 x layers x tokens x length x hidden.
+   */
+  public static double flops(BertConfig c, long tokens, int length) {
+    double perLayer = 4.0 * c.hidden() * c.hidden() + 2.0 * c.hidden() * c.intermediate();
+    return 6 * perLayer * c.layers() * tokens + 12.0 * c.layers() * tokens * length * c.hidden();
+  }
+
+  /**
+   * Milliseconds per part (rows, {@link #PARTS} order, then {@link #CPU_ROW}) per measured step
+   * (columns), after one warm-up step.
    */
   public static double[][] measure(TransformerEncoder enc, List<String> texts, int steps) {
-    double[][] t = new double[PARTS.size()][steps];
+    double[][] t = new double[PARTS.size() + 1][steps];
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     List<Parameter> params = enc.parameters();
     for (int s = -1; s < steps; s++) {
+      long c0 = mx.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       TokenBatch b = enc.tokenize(texts);
       long t1 = System.nanoTime();
@@ -70,6 +88,7 @@ public final class StepProfile {
           for (int p = 0; p < PARTS.size(); p++) {
             t[p][s] = (marks[p + 1] - marks[p]) / 1e6;
           }
+          t[CPU_ROW][s] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
         }
       }
     }
