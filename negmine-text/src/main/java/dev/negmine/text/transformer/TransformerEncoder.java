@@ -203,6 +203,34 @@ public final class TransformerEncoder implements TextEncoder {
     return block.parameterList();
   }
 
+  /**
+   * The parameters a fine-tuning run updates: all of them, less the embedding tables (word,
+   * position, type and their LayerNorm) when {@code freezeEmbeddings}, less encoder layers
+   * {@code 0 .. frozenLayers-1}. Canonical order.
+   *
+   * @throws IllegalArgumentException if {@code frozenLayers} is negative or exceeds the layers
+   */
+  public List<Parameter> trainableParameters(boolean freezeEmbeddings, int frozenLayers) {
+    if (frozenLayers < 0 || frozenLayers > config().layers()) {
+      throw new IllegalArgumentException("frozen layers must be in 0.." + config().layers() + ", got " + frozenLayers);
+    }
+    List<Parameter> out = new ArrayList<>();
+    for (Parameter p : block.parameterList()) {
+      String n = p.getName();
+      if (freezeEmbeddings && n.startsWith("embeddings.")) {
+        continue;
+      }
+      if (n.startsWith("encoder.layer.")) {
+        int layer = Integer.parseInt(n.substring("encoder.layer.".length(), n.indexOf('.', "encoder.layer.".length())));
+        if (layer < frozenLayers) {
+          continue;
+        }
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
   /** Host copies of the current weights under Hugging Face names, canonical order. */
   public List<Tensor> weights() {
     List<Tensor> out = new ArrayList<>();

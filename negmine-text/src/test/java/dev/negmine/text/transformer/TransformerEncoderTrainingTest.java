@@ -90,6 +90,15 @@ class TransformerEncoderTrainingTest {
   }
 
   @Test
+  void freezingDropsEmbeddingsAndLowerLayers() {
+    assertEquals(101, enc.trainableParameters(false, 0).size());
+    List<Parameter> p = enc.trainableParameters(true, 2);
+    assertEquals(4 * 16, p.size(), "layers 2..5, 16 arrays each");
+    assertEquals("encoder.layer.2.attention.self.query.weight", p.get(0).getName());
+    assertThrows(IllegalArgumentException.class, () -> enc.trainableParameters(false, 7));
+  }
+
+  @Test
   void dropoutOnlyWhenTraining() {
     try (NDManager scope = enc.manager().newSubManager()) {
       float[] eval1 = enc.forward(scope, enc.tokenize(DOCS), false).toFloatArray();
