@@ -1,6 +1,6 @@
 /**
- * negmine text: tokenizers, transformer text encoders (ONNX Runtime), text retrieval data and
- * tasks. The pretrained weights are read as class-path resources of the langchain4j model jars.
+ * negmine text: tokenizers, frozen (ONNX Runtime) and trainable (DJL) transformer text encoders, retrieval data, IR
+ * metrics, tasks and export. The pretrained weights are read as class-path resources of the langchain4j model jars.
  */
 module dev.negmine.text {
   requires transitive dev.negmine.core;
@@ -8,8 +8,15 @@ module dev.negmine.text {
   requires com.microsoft.onnxruntime;
   requires ai.djl.tokenizers;
   requires java.logging;
+  requires java.management;
+  requires com.google.gson;
 
   exports dev.negmine.text;
   exports dev.negmine.text.data;
   exports dev.negmine.text.wordnet;
+  exports dev.negmine.text.dict;
+  exports dev.negmine.text.export;
+  exports dev.negmine.text.retrieval;
+  exports dev.negmine.text.transformer;
+  exports dev.negmine.text.weights;
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Measure kernel and miner speed on seeded random data.",
     subcommands = {BenchCommand.MinersBench.class, QueueBench.class, OfflineBench.class, DynamicIndexBench.class,
-        CollectiveBench.class, TrainStepBench.class})
+        CollectiveBench.class, TrainStepBench.class, dev.negmine.cli.text.TextBench.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

@@ -36,7 +36,7 @@ final class EvalCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--task", paramLabel = "TASK",
-      description = "A built-in text task (wordnet, wordnet-gloss): evaluate on its unseen test classes, the frozen encoder and, with --model, the trained head.")
+      description = "A built-in text task (wordnet, wordnet-gloss; foldoc: query -> document retrieval): evaluate on its unseen test classes, the frozen encoder and, with --model, the trained head.")
   String task;
 
   @Option(names = "--text-encoder", paramLabel = "NAME", description = "With --task and no --model: the frozen text encoder (default all-minilm-l6-v2-q).")
@@ -53,8 +53,16 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--split", paramLabel = "SPLIT",
+      description = "Query -> document retrieval on a BEIR directory (--data) or --task foldoc: the qrels split to score (default test); nDCG@10, MRR@10, Recall@10/@100, MAP@100.")
+  String split;
+
   @Override
   public Integer call() throws Exception {
+    if (model == null && (split != null || dev.negmine.cli.text.RetrievalCli.isRetrievalTask(task)
+        || dev.negmine.cli.text.RetrievalCli.isBeir(data))) {
+      return dev.negmine.cli.text.RetrievalCli.eval(data, task, split, textEncoder, json);
+    }
     Distance dist;
     try {
       dist = Distance.parse(distance);

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       dev.negmine.cli.train.TrainCommand.class,
       dev.negmine.cli.train.EmbedCommand.class,
       dev.negmine.cli.train.CompareCommand.class,
+      dev.negmine.cli.text.ExportCommand.class,
       LaunchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -10,9 +10,15 @@ import picocli.CommandLine.Option;
 @Command(name = "embed", mixinStandardHelpOptions = true,
     description = "Embed data with a trained model; writes float32 N x d embeddings as .npy.")
 public final class EmbedCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "run directory of a trained model")
+  @Option(names = "--model", description = "run directory of a trained model")
   Path model;
-  @Option(names = "--data", description = "a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels (default: the data the run trained on)")
+  @Option(names = "--text-encoder", paramLabel = "NAME",
+      description = "a frozen text encoder instead of --model: --data is JSONL (text; documents also title), one row per line")
+  String textEncoder;
+  @Option(names = "--role", paramLabel = "query|document", description = "with --text-encoder: query or document (prompt, title) (default document)")
+  String role;
+  @Option(names = "--data", description = "a directory, an *images-idx3-ubyte[.gz] file, or a .npy with --labels"
+      + " (default with --model: the data the run trained on); with --text-encoder a JSONL file")
   Path data;
   @Option(names = "--labels", description = "labels .npy for .npy features")
   Path labels;
@@ -22,7 +28,20 @@ public final class EmbedCommand implements Callable<Integer> {
   Path labelsOut;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (textEncoder != null) {
+      if (model != null) {
+        throw new dev.negmine.cli.UserInputException("give --model or --text-encoder, not both");
+      }
+      if (data == null) {
+        throw new dev.negmine.cli.UserInputException("--text-encoder needs --data FILE.jsonl");
+      }
+      dev.negmine.core.io.OutputPaths.checkFile("--out", out, java.util.List.of(data));
+      return dev.negmine.cli.text.RetrievalCli.embed(data, role, textEncoder, out);
+    }
+    if (model == null) {
+      throw new dev.negmine.cli.UserInputException("give --model RUN or --text-encoder NAME");
+    }
     return TrainSupport.guard("embed", System.err, () -> {
       Path d = data;
       Path l = labels;
