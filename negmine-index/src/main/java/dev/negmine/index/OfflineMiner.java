@@ -83,11 +83,21 @@ public final class OfflineMiner {
     long shortAnchors = 0;
     int[] anchorRow = new int[n];
     int w = 0;
+    // The exact index mines the whole corpus as one self-join (half the flops of querying it row
+    // block by row block, same result bit for bit); other indexes are queried in chunks.
+    TopK all = index.kind().equals("exact") ? Similarities.selfTopK(vectors, d, fetch, keep) : null;
     for (int c0 = 0; c0 < n; c0 += CHUNK) {
       int c1 = Math.min(n, c0 + CHUNK);
       int base = c0;
-      FloatMatrix q = vectors.rowRange(c0, c1);
-      TopK hits = index.search(q, fetch, (qi, key) -> keep.accept(base + qi, key));
+      TopK hits;
+      int hitRow0;
+      if (all != null) {
+        hits = all;
+        hitRow0 = 0;
+      } else {
+        hits = index.search(vectors.rowRange(c0, c1), fetch, (qi, key) -> keep.accept(base + qi, key));
+        hitRow0 = c0;
+      }
       for (int i = c0; i < c1; i++) {
         if (positive[i] < 0) {
           dropped++;
@@ -96,11 +106,11 @@ public final class OfflineMiner {
         anchorRow[anchors] = i;
         int kept = 0;
         for (int r = 0; r < hits.k() && kept < top; r++) {
-          int row = hits.index(i - c0, r);
+          int row = hits.index(i - hitRow0, r);
           if (row < 0) {
             break;
           }
-          float s = hits.score(i - c0, r);
+          float s = hits.score(i - hitRow0, r);
           if (!filters.passesScores(s, posScore[i])) {
             filteredByScore++;
             continue;
