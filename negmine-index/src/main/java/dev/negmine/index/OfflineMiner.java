@@ -83,9 +83,10 @@ public final class OfflineMiner {
     long shortAnchors = 0;
     int[] anchorRow = new int[n];
     int w = 0;
-    // The exact index mines the whole corpus as one self-join (half the flops of querying it row
-    // block by row block, same result bit for bit); other indexes are queried in chunks.
-    TopK all = index.kind().equals("exact") ? Similarities.selfTopK(vectors, d, fetch, keep) : null;
+    // An index that knows the batch (exact: a self-join with half the flops of querying it block by
+    // block, same result bit for bit; ivf: partitions as blocks) answers all rows at once; others
+    // are queried in chunks.
+    TopK all = index instanceof SelfJoinIndex sj ? sj.selfJoin(fetch, keep) : null;
     for (int c0 = 0; c0 < n; c0 += CHUNK) {
       int c1 = Math.min(n, c0 + CHUNK);
       int base = c0;
@@ -142,7 +143,7 @@ public final class OfflineMiner {
       candIds[j] = ids[rows[j]];
       candLabels[j] = labels[rows[j]];
     }
-    double recall = index.kind().equals("exact") ? 1.0 : recall(index, keep, fetch);
+    double recall = index.kind().equals("exact") ? 1.0 : recall(index, keep, fetch, all);
     Instant now = clock.instant();
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("corpus", n);
@@ -228,7 +229,11 @@ public final class OfflineMiner {
     }
   }
 
-  private double recall(VectorIndex index, PairFilter keep, int fetch) {
+  /**
+   * Recall@fetch against exact search on a seeded sample of anchors: of the lists the pool was
+   * mined from ({@code mined}, all rows) when given, else of fresh searches of the index.
+   */
+  private double recall(VectorIndex index, PairFilter keep, int fetch, TopK mined) {
     int n = index.size();
     int s = Math.min(recallSample, n);
     if (s == 0) {
@@ -238,9 +243,20 @@ public final class OfflineMiner {
     int[] sample = r.ints(0, n).distinct().limit(s).toArray();
     FloatMatrix q = index.vectors().gather(sample);
     PairFilter f = (qi, key) -> keep.accept(sample[qi], key);
-    TopK approx = index.search(q, fetch, f);
+    TopK approx = mined == null ? index.search(q, fetch, f) : rowsOf(mined, sample);
     TopK exact = Similarities.topK(q, index.vectors(), index.distance(), fetch, f);
     return SyntheticCorpus.recall(approx, exact);
+  }
+
+  private static TopK rowsOf(TopK t, int[] rows) {
+    int k = t.k();
+    int[] idx = new int[rows.length * k];
+    float[] sc = new float[rows.length * k];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(t.indices(), rows[i] * k, idx, i * k, k);
+      System.arraycopy(t.scores(), rows[i] * k, sc, i * k, k);
+    }
+    return new TopK(rows.length, k, idx, sc);
   }
 
   /** Offline mining settings; defaults: top 200, same label and id excluded, TTL 48 h, recall sample 1000. */

@@ -19,6 +19,8 @@ public final class Similarities {
   private static final class Default {
     static final SimilarityEngine ENGINE =
         new SimilarityEngine(VectorizationProvider.get(), Parallel.shared());
+    static final SimilarityEngine SERIAL =
+        new SimilarityEngine(VectorizationProvider.get(), Parallel.serial());
   }
 
   private Similarities() {}
@@ -128,6 +130,15 @@ public final class Similarities {
    */
   public static TopK selfTopK(FloatMatrix a, Distance d, int k, PairFilter filter) {
     return new SelfTopK(engine().kernels(), Parallel.shared()).run(a, d, k, filter);
+  }
+
+  /**
+   * As {@link #topK(FloatMatrix, FloatMatrix, Distance, int, PairFilter)}, bit for bit, but
+   * entirely on the calling thread: for callers that run many small searches on their own threads
+   * (one task per partition of an inverted-file index).
+   */
+  public static TopK topKOnCallingThread(FloatMatrix queries, FloatMatrix keys, Distance d, int k, PairFilter filter) {
+    return topK(Default.SERIAL, queries, keys, d, k, filter);
   }
 
   static TopK topK(SimilarityEngine engine, FloatMatrix queries, FloatMatrix keys, Distance d, int k) {
