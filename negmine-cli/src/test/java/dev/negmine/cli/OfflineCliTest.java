@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,11 +140,30 @@ class OfflineCliTest {
       assertTrue(q.out().contains(key), q.out());
     }
     CliRun.Outcome off = CliRun.run("bench", "offline", "--corpus", "2000", "--dim", "16", "--top", "20",
-        "--queries", "50", "--clusters", "20", "--json");
+        "--clusters", "20", "--jobs", "exact,ivf,hnsw,hnswlib,faiss-flat", "--recall-sample", "100", "--json");
     assertEquals(0, off.code(), off.err());
-    for (String key : List.of("\"recall\"", "\"queries_per_s\"", "\"build_s\"", "\"build_cpu_s\"",
-        "\"load_average_before_build\"")) {
-      assertTrue(off.out().contains(key), off.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> jobs = (Map<String, Object>) ((Map<String, Object>) dev.negmine.core.io.Json.parse(off.out())).get("jobs");
+    for (String job : List.of("negmine-exact", "negmine-ivf", "negmine-hnsw", "hnswlib", "faiss-flat")) {
+      assertTrue(jobs.containsKey(job), off.out());
     }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> exact = (Map<String, Object>) jobs.get("negmine-exact");
+    assertEquals(1.0, ((Number) exact.get("recall")).doubleValue());
+    for (String key : List.of("build_s", "query_s", "total_s", "cpu_s", "load_average")) {
+      assertTrue(exact.containsKey(key), off.out());
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> hnswlib = (Map<String, Object>) jobs.get("hnswlib");
+    if (!hnswlib.containsKey("skipped")) {
+      // faiss's exact search must agree with our exact lists on the sample (ties aside)
+      @SuppressWarnings("unchecked")
+      Map<String, Object> flat = (Map<String, Object>) jobs.get("faiss-flat");
+      assertTrue(((Number) flat.get("recall")).doubleValue() > 0.99, off.out());
+      assertTrue(exact.containsKey("vs_hnswlib"), off.out());
+    }
+    CliRun.Outcome bad = CliRun.run("bench", "offline", "--jobs", "exact,annoy");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("annoy"), bad.err());
   }
 }
