@@ -77,6 +77,30 @@ class OfflineCliTest {
   }
 
   @Test
+  void recallTargetChoosesAndReportsTheIndex() throws IOException {
+    Path[] in = corpus();
+    Path auto = dir.resolve("auto");
+    Path exact = dir.resolve("exact");
+    CliRun.Outcome o = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--top", "10", "--recall", "0.99", "--out", auto.toString(), "--json");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("\"index_choice\"") && o.out().contains("the exact self-join is cheap"), o.out());
+    assertEquals(0, CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--top", "10", "--out", exact.toString()).code());
+    // a small corpus gets the exact pool, and the manifest says why
+    assertTrue(PoolFiles.read(auto).sameContents(PoolFiles.read(exact)));
+    assertTrue(((String) PoolFiles.read(auto).manifest().source().get("index_choice")).contains("exact"));
+    CliRun.Outcome both = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--recall", "0.9", "--index", "hnsw", "--out", dir.resolve("x").toString());
+    assertEquals(2, both.code());
+    assertTrue(both.err().contains("--recall"), both.err());
+    CliRun.Outcome bad = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--recall", "1.5", "--out", dir.resolve("y").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("1.5"), bad.err());
+  }
+
+  @Test
   void exactAndHnswPoolsAgreeOnAnEasyCorpus() throws IOException {
     Path[] in = corpus();
     assertEquals(0, CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(), "--top", "5",

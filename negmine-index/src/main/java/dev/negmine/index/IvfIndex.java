@@ -34,11 +34,13 @@ final class IvfIndex implements SelfJoinIndex {
   private final IvfParams params;
   private final FloatMatrix centres;
   private final int[][] members;
+  /** The partition of every corpus row. */
+  private final int[] home;
   private final Duration buildTime;
   private final Map<String, Object> provenance;
 
   private IvfIndex(FloatMatrix corpus, long[] ids, Distance distance, IvfParams params, FloatMatrix centres,
-      int[][] members, Duration buildTime) {
+      int[][] members, int[] home, Duration buildTime) {
     this.corpus = corpus;
     this.ids = ids;
     this.distance = distance;
@@ -46,6 +48,7 @@ final class IvfIndex implements SelfJoinIndex {
     this.params = params;
     this.centres = centres;
     this.members = members;
+    this.home = home;
     this.buildTime = buildTime;
     Map<String, Object> p = VectorIndexes.baseProvenance("ivf", distance, corpus.rows(), corpus.cols());
     p.put("lists", centres.rows());
@@ -75,12 +78,13 @@ final class IvfIndex implements SelfJoinIndex {
     for (int i = 0; i < n; i++) {
       members[home[i]][fill[home[i]]++] = i;
     }
-    return new IvfIndex(corpus, ids, distance, params, centres, members, Duration.ofNanos(System.nanoTime() - t0));
+    return new IvfIndex(corpus, ids, distance, params, centres, members, home,
+        Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** The same partitions scanned with another probe count (no retraining). */
   IvfIndex withProbes(int probes) {
-    return new IvfIndex(corpus, ids, distance, params.withProbes(probes), centres, members, buildTime);
+    return new IvfIndex(corpus, ids, distance, params.withProbes(probes), centres, members, home, buildTime);
   }
 
   int lists() {
@@ -180,6 +184,26 @@ final class IvfIndex implements SelfJoinIndex {
       scan(q, keys, kk, filter, idx, sc);
     });
     return new TopK(n, kk, idx, sc);
+  }
+
+  /**
+   * What {@link #selfJoin} would return for the corpus rows {@code rows} (each scanned against the
+   * probes of its own partition), computed for those rows only: the cheap way to measure the
+   * self-join's recall for a probe count before running it.
+   */
+  TopK selfJoinRows(int[] rows, int k, PairFilter filter) {
+    int kk = Math.min(k, corpus.rows());
+    int[] idx = new int[rows.length * kk];
+    float[] sc = new float[idx.length];
+    TopK probe = Similarities.topK(centres, centres, assign, probes());
+    forEach(rows.length, i -> {
+      int[] keys = union(probe, home[rows[i]]);
+      int q = rows[i];
+      PairFilter f = filter == null ? null : (qi, kj) -> filter.accept(q, keys[kj]);
+      copy(Similarities.topKOnCallingThread(corpus.rowRange(q, q + 1), corpus.gather(keys), distance, kk, f), 0, keys,
+          i, kk, idx, sc);
+    });
+    return new TopK(rows.length, kk, idx, sc);
   }
 
   @Override

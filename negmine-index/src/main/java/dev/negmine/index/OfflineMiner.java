@@ -71,9 +71,8 @@ public final class OfflineMiner {
     float[] posScore = new float[n];
     positives(vectors, labels, ids, d, positive, posScore);
 
-    PairFilter keep = (q, key) -> key != q && (!filters.excludeSameLabel() || labels[key] != labels[q])
-        && (!filters.excludeSameId() || ids[key] != ids[q]);
-    int fetch = filters.scoreFilters() ? Math.min(n, 2 * top) : Math.min(n, top);
+    PairFilter keep = keep(filters, labels, ids);
+    int fetch = fetch(filters, top, n);
     int[] offsets = new int[n + 1];
     int[] rows = new int[n * Math.min(top, n)];
     float[] scores = new float[rows.length];
@@ -161,6 +160,17 @@ public final class OfflineMiner {
         counts, recall, null);
     return new CandidatePool(m, anchorIds, anchorLabels, positiveIds, positiveScores,
         Arrays.copyOf(offsets, anchors + 1), candIds, candLabels, Arrays.copyOf(scores, w));
+  }
+
+  /** The (anchor row, candidate row) pairs the filters allow: never the row itself. */
+  static PairFilter keep(NegativeFilters filters, long[] labels, long[] ids) {
+    return (q, key) -> key != q && (!filters.excludeSameLabel() || labels[key] != labels[q])
+        && (!filters.excludeSameId() || ids[key] != ids[q]);
+  }
+
+  /** Rows fetched per anchor before the score filters: twice {@code top} when they are set. */
+  static int fetch(NegativeFilters filters, int top, int n) {
+    return filters.scoreFilters() ? Math.min(n, 2 * top) : Math.min(n, top);
   }
 
   /**
