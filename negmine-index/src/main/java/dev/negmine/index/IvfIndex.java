@@ -164,61 +164,75 @@ final class IvfIndex implements SelfJoinIndex {
 
   @Override
   public TopK selfJoin(int k, PairFilter filter) {
-    int n = corpus.rows();
-    int kk = Math.min(k, n);
-    int[] idx = new int[n * kk];
-    float[] sc = new float[n * kk];
-    TopK probe = Similarities.topK(centres, centres, assign, probes());
-    Integer[] bySize = new Integer[members.length];
-    for (int l = 0; l < bySize.length; l++) {
-      bySize[l] = l;
-    }
-    Arrays.sort(bySize, (x, y) -> Integer.compare(members[y].length, members[x].length));
-    forEach(bySize.length, t -> {
-      int l = bySize[t];
-      int[] q = members[l];
-      if (q.length == 0) {
-        return;
-      }
-      int[] keys = union(probe, l);
-      scan(q, keys, kk, filter, idx, sc);
-    });
-    return new TopK(n, kk, idx, sc);
+    return batched(corpus, home, k, filter);
   }
 
   /**
-   * What {@link #selfJoin} would return for the corpus rows {@code rows} (each scanned against the
-   * probes of its own partition), computed for those rows only: the cheap way to measure the
-   * self-join's recall for a probe count before running it.
+   * What {@link #selfJoin} returns for the corpus rows {@code rows}, computed for those rows only
+   * (the cheap way to measure the self-join's recall for a probe count before running it); the
+   * filter sees corpus rows.
    */
   TopK selfJoinRows(int[] rows, int k, PairFilter filter) {
-    int kk = Math.min(k, corpus.rows());
-    int[] idx = new int[rows.length * kk];
-    float[] sc = new float[idx.length];
-    TopK probe = Similarities.topK(centres, centres, assign, probes());
-    forEach(rows.length, i -> {
-      int[] keys = union(probe, home[rows[i]]);
-      int q = rows[i];
-      PairFilter f = filter == null ? null : (qi, kj) -> filter.accept(q, keys[kj]);
-      copy(Similarities.topKOnCallingThread(corpus.rowRange(q, q + 1), corpus.gather(keys), distance, kk, f), 0, keys,
-          i, kk, idx, sc);
-    });
-    return new TopK(rows.length, kk, idx, sc);
+    int[] h = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      h[i] = home[rows[i]];
+    }
+    return batched(corpus.gather(rows), h, k, filter == null ? null : (qi, key) -> filter.accept(rows[qi], key));
   }
 
+  /**
+   * Queries are grouped by their nearest centre, and each group is scanned, as one block product,
+   * against the partitions of the {@code probes} centres nearest to that centre: a batch of
+   * queries (a Spark block of anchors, the whole corpus) costs a few block products per partition
+   * instead of one scan per query. Deterministic; independent of the thread count.
+   */
   @Override
   public TopK search(FloatMatrix queries, int k, PairFilter filter) {
+    return batched(queries, nearest(queries, centres, assign), k, filter);
+  }
+
+  private TopK batched(FloatMatrix queries, int[] qHome, int k, PairFilter filter) {
+    int nq = queries.rows();
     int kk = Math.min(k, corpus.rows());
-    int[] idx = new int[queries.rows() * kk];
+    int[] idx = new int[nq * kk];
     float[] sc = new float[idx.length];
-    TopK probe = Similarities.topK(queries, centres, assign, probes());
-    forEach(queries.rows(), q -> {
-      int[] keys = union(probe, q);
-      FloatMatrix one = queries.rowRange(q, q + 1);
-      PairFilter f = filter == null ? null : (qi, kj) -> filter.accept(q, keys[kj]);
-      copy(Similarities.topKOnCallingThread(one, corpus.gather(keys), distance, kk, f), 0, keys, q, kk, idx, sc);
+    if (kk == 0 || nq == 0) {
+      return new TopK(nq, kk, idx, sc);
+    }
+    int lists = centres.rows();
+    int[] count = new int[lists + 1];
+    for (int h : qHome) {
+      count[h + 1]++;
+    }
+    for (int l = 0; l < lists; l++) {
+      count[l + 1] += count[l];
+    }
+    int[] byHome = new int[nq];
+    int[] fill = count.clone();
+    for (int q = 0; q < nq; q++) {
+      byHome[fill[qHome[q]]++] = q;
+    }
+    TopK probe = Similarities.topK(centres, centres, assign, probes());
+    Integer[] order = new Integer[lists];
+    for (int l = 0; l < lists; l++) {
+      order[l] = l;
+    }
+    // largest groups first, so that the last tasks are short
+    Arrays.sort(order, (x, y) -> Integer.compare(count[y + 1] - count[y], count[x + 1] - count[x]));
+    forEach(lists, t -> {
+      int l = order[t];
+      int[] group = Arrays.copyOfRange(byHome, count[l], count[l + 1]);
+      if (group.length == 0) {
+        return;
+      }
+      int[] keys = union(probe, l);
+      PairFilter f = filter == null ? null : (qi, kj) -> filter.accept(group[qi], keys[kj]);
+      TopK local = Similarities.topKOnCallingThread(queries.gather(group), corpus.gather(keys), distance, kk, f);
+      for (int i = 0; i < group.length; i++) {
+        copy(local, i, keys, group[i], kk, idx, sc);
+      }
     });
-    return new TopK(queries.rows(), kk, idx, sc);
+    return new TopK(nq, kk, idx, sc);
   }
 
   /** The rows of the partitions listed in {@code probe}'s row {@code q}, increasing. */
@@ -239,15 +253,6 @@ final class IvfIndex implements SelfJoinIndex {
     }
     Arrays.sort(keys);
     return keys;
-  }
-
-  /** Exact top-k of the query rows {@code q} against the key rows {@code keys}, into global slots. */
-  private void scan(int[] q, int[] keys, int kk, PairFilter filter, int[] idx, float[] sc) {
-    PairFilter f = filter == null ? null : (qi, kj) -> filter.accept(q[qi], keys[kj]);
-    TopK t = Similarities.topKOnCallingThread(corpus.gather(q), corpus.gather(keys), distance, kk, f);
-    for (int i = 0; i < q.length; i++) {
-      copy(t, i, keys, q[i], kk, idx, sc);
-    }
   }
 
   /** Row {@code from} of a local result, mapped to corpus rows, into global row {@code to}, padded. */
