@@ -274,7 +274,7 @@ final class OfflineBench implements Callable<Integer> {
       for (Object v : r.values()) {
         @SuppressWarnings("unchecked")
         Map<String, Object> w = (Map<String, Object>) v;
-        for (String key : List.of("build_s", "query_s", "total_s", "recall")) {
+        for (String key : List.of("build_s", "query_s", "total_s", "cpu_s", "recall")) {
           if (w.get(key) instanceof Number n) {
             w.put(key, BenchTiming.round(n.doubleValue()));
           }
