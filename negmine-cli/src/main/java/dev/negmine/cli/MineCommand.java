@@ -10,6 +10,7 @@ import dev.negmine.cli.train.ModelEval;
 import dev.negmine.index.HnswParams;
 import dev.negmine.index.NegativeFilters;
 import dev.negmine.index.OfflineMiner;
+import dev.negmine.index.RecallPlanner;
 import dev.negmine.index.VectorIndex;
 import dev.negmine.index.VectorIndexes;
 import dev.negmine.train.run.RunFiles;
@@ -61,9 +62,13 @@ final class MineCommand implements Callable<Integer> {
   @Mixin
   PoolMiningOptions mining;
 
-  @Option(names = "--index", defaultValue = "exact",
-      description = "exact or hnsw (default ${DEFAULT-VALUE}: on 2 cores the SIMD scan beats HNSW at top-200 up to ~100k rows, build included).")
+  @Option(names = "--index",
+      description = "exact, ivf or hnsw (default exact: the SIMD self-join; with --recall chosen from the corpus size).")
   String index;
+
+  @Option(names = "--recall",
+      description = "Recall target in (0, 1]: exact up to 20000 rows or at 1, else IVF tuned on a sample to reach it (exact if it cannot); the choice is reported.")
+  Double recall;
 
   @Option(names = "--out", required = true, description = "Pool directory to write.")
   Path out;
@@ -121,8 +126,18 @@ final class MineCommand implements Callable<Integer> {
       }
       vectorsFile = null;
     }
-    if (!index.equals("exact") && !index.equals("hnsw")) {
-      throw new UserInputException("--index must be exact or hnsw, got '" + index + "'");
+    if (recall != null && index != null) {
+      throw new UserInputException("--recall chooses the index itself; drop --index " + index);
+    }
+    if (recall != null && !(recall > 0 && recall <= 1)) {
+      throw new UserInputException("--recall must be in (0, 1], got " + recall);
+    }
+    if (recall != null && mining.recallSample < 1) {
+      throw new UserInputException("--recall measures recall on --recall-sample anchors; it must be >= 1, got " + mining.recallSample);
+    }
+    String kind = index == null ? "exact" : index;
+    if (!kind.equals("exact") && !kind.equals("hnsw") && !kind.equals("ivf")) {
+      throw new UserInputException("--index must be exact, ivf or hnsw, got '" + index + "'");
     }
     long[] idArr = ids == null ? null : CliIo.readLabels(ids);
     if (idArr != null && idArr.length != e.rows()) {
@@ -145,10 +160,25 @@ final class MineCommand implements Callable<Integer> {
     }
     source.put("checkpoint_sha256", vectorsFile != null && Files.isRegularFile(vectorsFile) ? sha256(vectorsFile) : "none");
     PoolMiningOptions.putProvenance(source);
-    if (!json) {
-      System.err.printf(Locale.ROOT, "negmine mine: building %s index over %d x %d...%n", index, e.rows(), e.cols());
+    RecallPlanner.Plan plan = null;
+    VectorIndex vi;
+    if (recall != null) {
+      if (!json) {
+        System.err.printf(Locale.ROOT, "negmine mine: choosing the index for recall %.4f over %d x %d...%n", recall, e.rows(), e.cols());
+      }
+      plan = RecallPlanner.plan(e, idArr, l, d, filters, top, recall, mining.recallSample, mining.seed, params.buildThreads());
+      vi = plan.index();
+      kind = vi.kind();
+      source.put("index_choice", plan.reason());
+      if (!json) {
+        System.err.println("negmine mine: " + plan.reason());
+      }
+    } else {
+      if (!json) {
+        System.err.printf(Locale.ROOT, "negmine mine: building %s index over %d x %d...%n", kind, e.rows(), e.cols());
+      }
+      vi = VectorIndexes.build(kind, e, idArr, d, params);
     }
-    VectorIndex vi = VectorIndexes.build(index, e, idArr, d, params);
     if (!json) {
       System.err.printf(Locale.ROOT, "negmine mine: index built in %.1f s; searching %d anchors...%n",
           vi.buildTime().toNanos() / 1e9, e.rows());
@@ -168,7 +198,10 @@ final class MineCommand implements Callable<Integer> {
         });
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("out", out.toString());
-    o.put("index", index);
+    o.put("index", kind);
+    if (plan != null) {
+      o.put("index_choice", plan.describe());
+    }
     o.put("build_s", Math.round(vi.buildTime().toMillis() / 100.0) / 10.0);
     o.put("recall", written.recall());
     o.put("counts", written.counts());

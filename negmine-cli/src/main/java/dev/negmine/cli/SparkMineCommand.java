@@ -76,7 +76,8 @@ final class SparkMineCommand implements Callable<Integer> {
   @Mixin
   PoolMiningOptions mining;
 
-  @Option(names = "--index", defaultValue = "exact", description = "exact or hnsw, one index per shard (default ${DEFAULT-VALUE}).")
+  @Option(names = "--index", defaultValue = "exact",
+      description = "exact, ivf (k-means partitions; each anchor block is scanned partition by partition) or hnsw, one index per shard (default ${DEFAULT-VALUE}).")
   String index;
 
   @Option(names = "--shards", defaultValue = "2", description = "Corpus shards, one index each (default ${DEFAULT-VALUE}).")

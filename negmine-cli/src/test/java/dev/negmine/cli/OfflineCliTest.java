@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,30 @@ class OfflineCliTest {
     assertEquals(0, CliRun.run("pool", "export", pool.toString(), "--format", "npy", "--out", npy.toString()).code());
     assertEquals(3, Npy.readHeader(npy).shape()[1]);
     assertEquals(p.candidates(), Npy.readHeader(npy).shape()[0]);
+  }
+
+  @Test
+  void recallTargetChoosesAndReportsTheIndex() throws IOException {
+    Path[] in = corpus();
+    Path auto = dir.resolve("auto");
+    Path exact = dir.resolve("exact");
+    CliRun.Outcome o = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--top", "10", "--recall", "0.99", "--out", auto.toString(), "--json");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("\"index_choice\"") && o.out().contains("the exact self-join is cheap"), o.out());
+    assertEquals(0, CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--top", "10", "--out", exact.toString()).code());
+    // a small corpus gets the exact pool, and the manifest says why
+    assertTrue(PoolFiles.read(auto).sameContents(PoolFiles.read(exact)));
+    assertTrue(((String) PoolFiles.read(auto).manifest().source().get("index_choice")).contains("exact"));
+    CliRun.Outcome both = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--recall", "0.9", "--index", "hnsw", "--out", dir.resolve("x").toString());
+    assertEquals(2, both.code());
+    assertTrue(both.err().contains("--recall"), both.err());
+    CliRun.Outcome bad = CliRun.run("mine", "--embeddings", in[0].toString(), "--labels", in[1].toString(),
+        "--recall", "1.5", "--out", dir.resolve("y").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("1.5"), bad.err());
   }
 
   @Test
@@ -151,11 +176,30 @@ class OfflineCliTest {
       assertTrue(q.out().contains(key), q.out());
     }
     CliRun.Outcome off = CliRun.run("bench", "offline", "--corpus", "2000", "--dim", "16", "--top", "20",
-        "--queries", "50", "--clusters", "20", "--json");
+        "--clusters", "20", "--jobs", "exact,ivf,hnsw,hnswlib,faiss-flat", "--recall-sample", "100", "--json");
     assertEquals(0, off.code(), off.err());
-    for (String key : List.of("\"recall\"", "\"queries_per_s\"", "\"build_s\"", "\"build_cpu_s\"",
-        "\"load_average_before_build\"")) {
-      assertTrue(off.out().contains(key), off.out());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> jobs = (Map<String, Object>) ((Map<String, Object>) dev.negmine.core.io.Json.parse(off.out())).get("jobs");
+    for (String job : List.of("negmine-exact", "negmine-ivf", "negmine-hnsw", "hnswlib", "faiss-flat")) {
+      assertTrue(jobs.containsKey(job), off.out());
     }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> exact = (Map<String, Object>) jobs.get("negmine-exact");
+    assertEquals(1.0, ((Number) exact.get("recall")).doubleValue());
+    for (String key : List.of("build_s", "query_s", "total_s", "cpu_s", "load_average")) {
+      assertTrue(exact.containsKey(key), off.out());
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> hnswlib = (Map<String, Object>) jobs.get("hnswlib");
+    if (!hnswlib.containsKey("skipped")) {
+      // faiss's exact search must agree with our exact lists on the sample (ties aside)
+      @SuppressWarnings("unchecked")
+      Map<String, Object> flat = (Map<String, Object>) jobs.get("faiss-flat");
+      assertTrue(((Number) flat.get("recall")).doubleValue() > 0.99, off.out());
+      assertTrue(exact.containsKey("vs_hnswlib"), off.out());
+    }
+    CliRun.Outcome bad = CliRun.run("bench", "offline", "--jobs", "exact,annoy");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("annoy"), bad.err());
   }
 }

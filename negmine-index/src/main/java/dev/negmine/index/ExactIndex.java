@@ -10,7 +10,7 @@ import java.util.Collections;
 import java.util.Map;
 
 /** Brute-force search through the core's streamed top-k kernel; the recall oracle for HNSW. */
-final class ExactIndex implements VectorIndex {
+final class ExactIndex implements SelfJoinIndex {
   private final FloatMatrix corpus;
   private final long[] ids;
   private final Distance distance;
@@ -57,6 +57,12 @@ final class ExactIndex implements VectorIndex {
   @Override
   public TopK search(FloatMatrix queries, int k, PairFilter filter) {
     return Similarities.topK(queries, corpus, distance, k, filter);
+  }
+
+  /** The core's self-join: bit-identical to {@code search(vectors(), k, filter)}, half the flops. */
+  @Override
+  public TopK selfJoin(int k, PairFilter filter) {
+    return Similarities.selfTopK(corpus, distance, k, filter);
   }
 
   @Override

@@ -71,9 +71,8 @@ public final class OfflineMiner {
     float[] posScore = new float[n];
     positives(vectors, labels, ids, d, positive, posScore);
 
-    PairFilter keep = (q, key) -> key != q && (!filters.excludeSameLabel() || labels[key] != labels[q])
-        && (!filters.excludeSameId() || ids[key] != ids[q]);
-    int fetch = filters.scoreFilters() ? Math.min(n, 2 * top) : Math.min(n, top);
+    PairFilter keep = keep(filters, labels, ids);
+    int fetch = fetch(filters, top, n);
     int[] offsets = new int[n + 1];
     int[] rows = new int[n * Math.min(top, n)];
     float[] scores = new float[rows.length];
@@ -83,11 +82,22 @@ public final class OfflineMiner {
     long shortAnchors = 0;
     int[] anchorRow = new int[n];
     int w = 0;
+    // An index that knows the batch (exact: a self-join with half the flops of querying it block by
+    // block, same result bit for bit; ivf: partitions as blocks) answers all rows at once; others
+    // are queried in chunks.
+    TopK all = index instanceof SelfJoinIndex sj ? sj.selfJoin(fetch, keep) : null;
     for (int c0 = 0; c0 < n; c0 += CHUNK) {
       int c1 = Math.min(n, c0 + CHUNK);
       int base = c0;
-      FloatMatrix q = vectors.rowRange(c0, c1);
-      TopK hits = index.search(q, fetch, (qi, key) -> keep.accept(base + qi, key));
+      TopK hits;
+      int hitRow0;
+      if (all != null) {
+        hits = all;
+        hitRow0 = 0;
+      } else {
+        hits = index.search(vectors.rowRange(c0, c1), fetch, (qi, key) -> keep.accept(base + qi, key));
+        hitRow0 = c0;
+      }
       for (int i = c0; i < c1; i++) {
         if (positive[i] < 0) {
           dropped++;
@@ -96,11 +106,11 @@ public final class OfflineMiner {
         anchorRow[anchors] = i;
         int kept = 0;
         for (int r = 0; r < hits.k() && kept < top; r++) {
-          int row = hits.index(i - c0, r);
+          int row = hits.index(i - hitRow0, r);
           if (row < 0) {
             break;
           }
-          float s = hits.score(i - c0, r);
+          float s = hits.score(i - hitRow0, r);
           if (!filters.passesScores(s, posScore[i])) {
             filteredByScore++;
             continue;
@@ -132,7 +142,7 @@ public final class OfflineMiner {
       candIds[j] = ids[rows[j]];
       candLabels[j] = labels[rows[j]];
     }
-    double recall = index.kind().equals("exact") ? 1.0 : recall(index, keep, fetch);
+    double recall = index.kind().equals("exact") ? 1.0 : recall(index, keep, fetch, all);
     Instant now = clock.instant();
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("corpus", n);
@@ -150,6 +160,17 @@ public final class OfflineMiner {
         counts, recall, null);
     return new CandidatePool(m, anchorIds, anchorLabels, positiveIds, positiveScores,
         Arrays.copyOf(offsets, anchors + 1), candIds, candLabels, Arrays.copyOf(scores, w));
+  }
+
+  /** The (anchor row, candidate row) pairs the filters allow: never the row itself. */
+  static PairFilter keep(NegativeFilters filters, long[] labels, long[] ids) {
+    return (q, key) -> key != q && (!filters.excludeSameLabel() || labels[key] != labels[q])
+        && (!filters.excludeSameId() || ids[key] != ids[q]);
+  }
+
+  /** Rows fetched per anchor before the score filters: twice {@code top} when they are set. */
+  static int fetch(NegativeFilters filters, int top, int n) {
+    return filters.scoreFilters() ? Math.min(n, 2 * top) : Math.min(n, top);
   }
 
   /**
@@ -218,7 +239,11 @@ public final class OfflineMiner {
     }
   }
 
-  private double recall(VectorIndex index, PairFilter keep, int fetch) {
+  /**
+   * Recall@fetch against exact search on a seeded sample of anchors: of the lists the pool was
+   * mined from ({@code mined}, all rows) when given, else of fresh searches of the index.
+   */
+  private double recall(VectorIndex index, PairFilter keep, int fetch, TopK mined) {
     int n = index.size();
     int s = Math.min(recallSample, n);
     if (s == 0) {
@@ -228,9 +253,20 @@ public final class OfflineMiner {
     int[] sample = r.ints(0, n).distinct().limit(s).toArray();
     FloatMatrix q = index.vectors().gather(sample);
     PairFilter f = (qi, key) -> keep.accept(sample[qi], key);
-    TopK approx = index.search(q, fetch, f);
+    TopK approx = mined == null ? index.search(q, fetch, f) : rowsOf(mined, sample);
     TopK exact = Similarities.topK(q, index.vectors(), index.distance(), fetch, f);
     return SyntheticCorpus.recall(approx, exact);
+  }
+
+  private static TopK rowsOf(TopK t, int[] rows) {
+    int k = t.k();
+    int[] idx = new int[rows.length * k];
+    float[] sc = new float[rows.length * k];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(t.indices(), rows[i] * k, idx, i * k, k);
+      System.arraycopy(t.scores(), rows[i] * k, sc, i * k, k);
+    }
+    return new TopK(rows.length, k, idx, sc);
   }
 
   /** Offline mining settings; defaults: top 200, same label and id excluded, TTL 48 h, recall sample 1000. */

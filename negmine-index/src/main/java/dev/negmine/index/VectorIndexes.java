@@ -32,12 +32,26 @@ public final class VectorIndexes {
     }
   }
 
-  /** Builds the index a kind name selects ({@code exact} or {@code hnsw}). */
+  /**
+   * An inverted file over k-means partitions, each scanned exactly by the core's kernels; built for
+   * the whole-corpus job ({@link SelfJoinIndex#selfJoin}), where it shares every block product
+   * between the rows of a partition.
+   */
+  public static SelfJoinIndex ivf(FloatMatrix corpus, long[] ids, Distance distance, IvfParams params) {
+    return IvfIndex.build(corpus, checkIds(corpus, ids), distance, params);
+  }
+
+  /**
+   * Builds the index a kind name selects ({@code exact}, {@code hnsw}, or {@code ivf} with {@link
+   * IvfParams#defaults()} and the HNSW seed and build threads).
+   */
   public static VectorIndex build(String kind, FloatMatrix corpus, long[] ids, Distance distance, HnswParams params) {
     return switch (kind) {
       case "exact" -> exact(corpus, ids, distance);
       case "hnsw" -> hnsw(corpus, ids, distance, params);
-      default -> throw new IllegalArgumentException("unknown index '" + kind + "' (expected exact or hnsw)");
+      case "ivf" -> ivf(corpus, ids, distance, new IvfParams(0, IvfParams.defaults().probes(),
+          IvfParams.defaults().iterations(), params.seed(), params.buildThreads()));
+      default -> throw new IllegalArgumentException("unknown index '" + kind + "' (expected exact, hnsw or ivf)");
     };
   }
 

@@ -100,6 +100,83 @@ class OfflineMinerTest {
     assertEquals(a, pool.anchors());
   }
 
+  /**
+   * The exact path mines by a self-join; a delegating index of another kind makes the miner query
+   * the same exact search chunk by chunk, as it did before the self-join: the arrays must be equal
+   * (duplicate rows give exact ties; more than one 4096-row chunk).
+   */
+  @ParameterizedTest
+  @MethodSource("filters")
+  void selfJoinPoolEqualsTheChunkedQueryPool(String name, NegativeFilters f) {
+    SyntheticCorpus c = SyntheticCorpus.clustered(5000, 16, 40, 0.2, SEED);
+    float[] data = c.vectors().data().clone();
+    System.arraycopy(data, 0, data, 16 * 4500, 16 * 300); // rows 4500..4799 repeat rows 0..299
+    dev.negmine.core.linalg.FloatMatrix v = dev.negmine.core.linalg.FloatMatrix.of(5000, 16, data);
+    long[] labels = c.labels().clone();
+    System.arraycopy(labels, 0, labels, 4500, 300);
+    for (Distance d : new Distance[] {Distance.COSINE, Distance.DOT}) {
+      if (f.scoreFilters() && !d.isSimilarity()) {
+        continue;
+      }
+      OfflineMiner miner = OfflineMiner.builder().top(40).filters(f).recallSample(0)
+          .clock(InstantSource.fixed(Instant.EPOCH)).build();
+      VectorIndex exact = VectorIndexes.exact(v, null, d);
+      CandidatePool self = miner.mine(exact, labels);
+      CandidatePool chunked = miner.mine(new Chunked(exact), labels);
+      assertTrue(self.sameContents(chunked), name + " " + d);
+      assertTrue(self.candidates() > 0);
+    }
+  }
+
+  /** The exact index under another kind, so that the miner queries it in chunks. */
+  private record Chunked(VectorIndex inner) implements VectorIndex {
+    @Override
+    public String kind() {
+      return "chunked-exact";
+    }
+
+    @Override
+    public int size() {
+      return inner.size();
+    }
+
+    @Override
+    public int dimension() {
+      return inner.dimension();
+    }
+
+    @Override
+    public Distance distance() {
+      return inner.distance();
+    }
+
+    @Override
+    public long[] ids() {
+      return inner.ids();
+    }
+
+    @Override
+    public dev.negmine.core.linalg.FloatMatrix vectors() {
+      return inner.vectors();
+    }
+
+    @Override
+    public dev.negmine.core.linalg.TopK search(dev.negmine.core.linalg.FloatMatrix q, int k,
+        dev.negmine.core.linalg.PairFilter filter) {
+      return inner.search(q, k, filter);
+    }
+
+    @Override
+    public Duration buildTime() {
+      return Duration.ZERO;
+    }
+
+    @Override
+    public java.util.Map<String, Object> provenance() {
+      return inner.provenance();
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("filters")
   void hnswCandidatesPassEveryFilter(String name, NegativeFilters f) {

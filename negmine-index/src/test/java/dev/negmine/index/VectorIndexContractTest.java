@@ -27,7 +27,7 @@ class VectorIndexContractTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
-    for (String kind : List.of("exact", "hnsw")) {
+    for (String kind : List.of("exact", "hnsw", "ivf")) {
       for (Distance d : Distance.values()) {
         out.add(Arguments.of(kind, d));
       }

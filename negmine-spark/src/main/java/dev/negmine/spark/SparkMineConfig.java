@@ -59,8 +59,8 @@ public record SparkMineConfig(
     if (!OUTPUT_POOL.equals(output) && !OUTPUT_PARTS.equals(output)) {
       throw new IllegalArgumentException("--output must be pool or parts, got '" + output + "'");
     }
-    if (!indexKind.equals("exact") && !indexKind.equals("hnsw")) {
-      throw new IllegalArgumentException("--index must be exact or hnsw, got '" + indexKind + "'");
+    if (!indexKind.equals("exact") && !indexKind.equals("hnsw") && !indexKind.equals("ivf")) {
+      throw new IllegalArgumentException("--index must be exact, ivf or hnsw, got '" + indexKind + "'");
     }
     if (top < 1) {
       throw new IllegalArgumentException("--top must be >= 1, got " + top);

@@ -215,9 +215,9 @@ public final class SparkMineJob {
       results.count();
       mark(stages, cpuStages, "query", t, c);
 
-      // recall of HNSW against exact search on a sample, as negmine mine measures it
+      // recall of an approximate index against exact search on a sample, as negmine mine measures it
       double recall = 1.0;
-      if (kind.equals("hnsw")) {
+      if (!kind.equals("exact")) {
         t = System.nanoTime();
       c = cpuNanos();
         recall = Recall.measure(jsc, items, shardRdd, read.rows(), cfg.recallSample(), cfg.seed(), jobId, kind, d,

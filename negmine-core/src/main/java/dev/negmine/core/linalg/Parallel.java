@@ -45,6 +45,14 @@ final class Parallel {
     return p;
   }
 
+  /** A separate pool of {@code threads} threads, the caller included (tests vary the count). */
+  static Parallel ofThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    return threads == 1 ? SERIAL : new Parallel(threads);
+  }
+
   /** Threads that may run tasks at once, the caller included. */
   int threads() {
     return threads;

@@ -19,6 +19,8 @@ public final class Similarities {
   private static final class Default {
     static final SimilarityEngine ENGINE =
         new SimilarityEngine(VectorizationProvider.get(), Parallel.shared());
+    static final SimilarityEngine SERIAL =
+        new SimilarityEngine(VectorizationProvider.get(), Parallel.serial());
   }
 
   private Similarities() {}
@@ -114,6 +116,29 @@ public final class Similarities {
    */
   public static TopK topK(FloatMatrix queries, FloatMatrix keys, Distance d, int k, PairFilter filter) {
     return topK(engine(), queries, keys, d, k, filter);
+  }
+
+  /**
+   * The result of {@link #topK(FloatMatrix, FloatMatrix, Distance, int, PairFilter) topK(a, a, d,
+   * k, filter)}, bit for bit (same scores, same order, same -1 / NaN slots), for about half the
+   * flops: a self-join over the upper triangle of blocks with the top-k folded into the block
+   * products. Uses every core of the library's pool and gives the same result for any number of
+   * threads; the filter may be called from several threads at once. Memory is O(rows x k) for the
+   * result plus two packed copies of {@code a}.
+   *
+   * @throws IllegalArgumentException if {@code k < 0}, or for cosine when a row has zero norm
+   */
+  public static TopK selfTopK(FloatMatrix a, Distance d, int k, PairFilter filter) {
+    return new SelfTopK(engine().kernels(), Parallel.shared()).run(a, d, k, filter);
+  }
+
+  /**
+   * As {@link #topK(FloatMatrix, FloatMatrix, Distance, int, PairFilter)}, bit for bit, but
+   * entirely on the calling thread: for callers that run many small searches on their own threads
+   * (one task per partition of an inverted-file index).
+   */
+  public static TopK topKOnCallingThread(FloatMatrix queries, FloatMatrix keys, Distance d, int k, PairFilter filter) {
+    return topK(Default.SERIAL, queries, keys, d, k, filter);
   }
 
   static TopK topK(SimilarityEngine engine, FloatMatrix queries, FloatMatrix keys, Distance d, int k) {

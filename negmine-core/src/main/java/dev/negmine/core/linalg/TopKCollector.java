@@ -1,7 +1,5 @@
 package dev.negmine.core.linalg;
 
-import java.util.Arrays;
-
 /**
  * A {@link BlockVisitor} keeping, per query row, a bounded max-heap of its {@code k} best keys, so
  * top-k over a million keys needs O(queries * k) memory besides the streamed blocks.
@@ -65,26 +63,58 @@ final class TopKCollector implements BlockVisitor {
     }
   }
 
-  /** Drains every heap into best-first order. */
+  /**
+   * Offers key row {@code idx} with distance-like key {@code v} (similarities negated) to query
+   * row {@code r}. Unlike {@link #accept}, the outcome does not depend on the order of offers: a
+   * newcomer enters when it beats the root under (key, then index), so after any sequence of offers
+   * the heap holds the {@code k} best accepted keys with ties to the lowest index. NaN never enters;
+   * the filter is asked only about pairs that would enter. Callers serialise offers to one row.
+   *
+   * @return the row's bound after the offer: the root's key when full, else +infinity
+   */
+  float offer(int r, float v, int idx) {
+    int base = r * k;
+    int sz = size[r];
+    if (v != v || (sz == k && !worse(key[base], index[base], v, idx))
+        || (filter != null && !filter.accept(r, idx))) {
+      return sz == k ? key[base] : Float.POSITIVE_INFINITY;
+    }
+    if (sz < k) {
+      siftUp(base, sz, v, idx);
+      size[r] = ++sz;
+    } else {
+      siftDown(base, v, idx);
+    }
+    return sz == k ? key[base] : Float.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Drains every heap into best-first order, in place (heapsort), and hands the arrays to the
+   * result: the collector must not be used afterwards.
+   */
   TopK result() {
     int queries = size.length;
-    int[] outIdx = new int[queries * k];
-    float[] outScore = new float[queries * k];
-    Arrays.fill(outIdx, -1);
-    Arrays.fill(outScore, Float.NaN);
     for (int q = 0; q < queries; q++) {
       int base = q * k;
       for (int sz = size[q]; sz > 0; sz--) {
-        // The root is the worst remaining entry: it takes the last free rank.
-        outIdx[base + sz - 1] = index[base];
-        float v = key[base];
-        outScore[base + sz - 1] = similarity ? -v : v;
-        int lastIdx = index[base + sz - 1];
-        float lastKey = key[base + sz - 1];
-        siftDownWithin(base, sz - 1, lastKey, lastIdx);
+        // The root is the worst remaining entry: it takes the last free rank once the last entry
+        // has been sifted into the shrunk heap.
+        int rootIdx = index[base];
+        float rootKey = key[base];
+        siftDownWithin(base, sz - 1, key[base + sz - 1], index[base + sz - 1]);
+        index[base + sz - 1] = rootIdx;
+        key[base + sz - 1] = rootKey;
+      }
+      for (int r = 0; r < k; r++) {
+        if (r >= size[q]) {
+          index[base + r] = -1;
+          key[base + r] = Float.NaN;
+        } else if (similarity) {
+          key[base + r] = -key[base + r];
+        }
       }
     }
-    return new TopK(queries, k, outIdx, outScore);
+    return new TopK(queries, k, index, key);
   }
 
   private static boolean worse(float ka, int ia, float kb, int ib) {

@@ -3,6 +3,7 @@ package dev.negmine.core.internal.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -206,6 +207,54 @@ final class PanamaKernels implements VectorKernels {
         }
       }
     }
+  }
+
+  /**
+   * The micro-kernel's raw sums go to {@code keys} (L1), then one pass finishes them with the
+   * expressions of {@link #finishRows} and compares against the bounds, so the register-tight
+   * tile loop is the one {@link #scoreBlock} runs.
+   */
+  @Override
+  public long boundedTile(
+      float[] left, int leftOff, float[] right, int rightOff, int dim, Finish finish, float sign,
+      float[] rowFactor, int rowOff, float[] colFactor, int colOff,
+      float[] rowBound, float[] colBound, float[] keys) {
+    tile(left, leftOff, right, rightOff, dim, keys, 0, NR);
+    // Never a null vector: C2 (JDK 25) crashes on phis of vector boxes and null. An absent column
+    // bound is NaN, which no key meets.
+    boolean raw = finish == Finish.RAW;
+    FloatVector cf0 = raw ? FloatVector.zero(S) : FloatVector.fromArray(S, colFactor, colOff);
+    FloatVector cf1 = raw ? FloatVector.zero(S) : FloatVector.fromArray(S, colFactor, colOff + L);
+    FloatVector cb0 = colBound != null ? FloatVector.fromArray(S, colBound, colOff) : FloatVector.broadcast(S, Float.NaN);
+    FloatVector cb1 = colBound != null ? FloatVector.fromArray(S, colBound, colOff + L) : FloatVector.broadcast(S, Float.NaN);
+    VectorMask<Float> cols0 = S.maskAll(false);
+    VectorMask<Float> cols1 = S.maskAll(false);
+    long rowBits = 0;
+    for (int r = 0, o = 0; r < MR; r++, o += NR) {
+      float rf = raw ? 0f : rowFactor[rowOff + r];
+      FloatVector v0 = finishKey(FloatVector.fromArray(S, keys, o), finish, cf0, rf, sign);
+      FloatVector v1 = finishKey(FloatVector.fromArray(S, keys, o + L), finish, cf1, rf, sign);
+      v0.intoArray(keys, o);
+      v1.intoArray(keys, o + L);
+      FloatVector rb = FloatVector.broadcast(S, rowBound[rowOff + r]);
+      if (v0.compare(VectorOperators.LE, rb).or(v1.compare(VectorOperators.LE, rb)).anyTrue()) {
+        rowBits |= 1L << r;
+      }
+      cols0 = cols0.or(v0.compare(VectorOperators.LE, cb0));
+      cols1 = cols1.or(v1.compare(VectorOperators.LE, cb1));
+    }
+    return rowBits | (cols0.toLong() << 32) | (cols1.toLong() << (32 + L));
+  }
+
+  /** {@code sign * finish(s)}, the finish written as {@link #finishRows} writes it. */
+  private static FloatVector finishKey(FloatVector s, Finish finish, FloatVector cf, float rf, float sign) {
+    FloatVector v = switch (finish) {
+      case RAW -> s;
+      case SCALED -> s.mul(cf.mul(rf));
+      case SQUARED_L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(rf)).max(0f);
+      case L2 -> FloatVector.broadcast(S, -2f).fma(s, cf.add(rf)).max(0f).sqrt();
+    };
+    return sign < 0 ? v.neg() : v;
   }
 
   /** One MR x NR tile of raw sums over {@code dim}, stored row-major at {@code out[o]}. */

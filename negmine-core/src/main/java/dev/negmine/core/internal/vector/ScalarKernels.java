@@ -93,6 +93,39 @@ final class ScalarKernels implements VectorKernels {
   }
 
   @Override
+  public long boundedTile(
+      float[] left, int leftOff, float[] right, int rightOff, int dim, Finish finish, float sign,
+      float[] rowFactor, int rowOff, float[] colFactor, int colOff,
+      float[] rowBound, float[] colBound, float[] keys) {
+    java.util.Arrays.fill(keys, 0, TILE * TILE, 0f);
+    for (int k = 0; k < dim; k++) {
+      for (int r = 0; r < TILE; r++) {
+        float av = left[leftOff + k * TILE + r];
+        for (int c = 0; c < TILE; c++) {
+          keys[r * TILE + c] = Math.fma(av, right[rightOff + k * TILE + c], keys[r * TILE + c]);
+        }
+      }
+    }
+    long mask = 0;
+    for (int r = 0; r < TILE; r++) {
+      float rf = finish == Finish.RAW ? 0f : rowFactor[rowOff + r];
+      float rb = rowBound[rowOff + r];
+      for (int c = 0; c < TILE; c++) {
+        float cf = finish == Finish.RAW ? 0f : colFactor[colOff + c];
+        float v = sign * finish.apply(keys[r * TILE + c], rf, cf);
+        keys[r * TILE + c] = v;
+        if (v <= rb) {
+          mask |= 1L << r;
+        }
+        if (colBound != null && v <= colBound[colOff + c]) {
+          mask |= 1L << (32 + c);
+        }
+      }
+    }
+    return mask;
+  }
+
+  @Override
   public void foldHardest(HardestArgs a, int keyRow0, int keyRow1, int col0, int col1) {
     int dim = a.dim;
     boolean raw = a.finish == Finish.RAW;

@@ -59,6 +59,25 @@ public interface VectorKernels {
    */
   void foldHardest(HardestArgs a, int keyRow0, int keyRow1, int col0, int col1);
 
+  /**
+   * Scores one whole {@link #tileRows()} x {@link #tileCols()} tile (left panel at {@code leftOff},
+   * right panel at {@code rightOff}), finishes it as {@link #scoreBlock} does (bit-identical
+   * values), and writes the <em>keys</em> {@code sign * score} row-major (row length {@code
+   * tileCols()}) into {@code keys}. Returns a mask: bit {@code r} when some key of row {@code r} is
+   * {@code <=} the row's bound {@code rowBound[rowOff + r]}, bit {@code 32 + c} when some key of
+   * column {@code c} is {@code <=} the column's bound {@code colBound[colOff + c]} (only when
+   * {@code colBound} is not null). NaN keys or bounds never qualify, so padding rows and columns
+   * carry NaN bounds. When it returns 0 the content of {@code keys} is unspecified. Factor and
+   * bound arrays must cover the whole tile; {@code tileCols()} is at most 32. Stateless; bounds may
+   * be lowered by other threads meanwhile (a stale bound only lets more keys through).
+   *
+   * @param sign +1 for distances, -1 for similarities (keys are then "smaller is better")
+   */
+  long boundedTile(
+      float[] left, int leftOff, float[] right, int rightOff, int dim, Finish finish, float sign,
+      float[] rowFactor, int rowOff, float[] colFactor, int colOff,
+      float[] rowBound, float[] colBound, float[] keys);
+
   /** Length of the packed form of {@code count} rows with panel width {@code w}. */
   static int packedLength(int count, int dim, int w) {
     long n = (long) ((count + w - 1) / w) * w * dim;
