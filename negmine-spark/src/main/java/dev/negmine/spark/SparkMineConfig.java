@@ -9,49 +9,54 @@ import java.time.InstantSource;
 import java.util.Map;
 
 /**
- * Settings of one {@link SparkMineJob} run. Built with {@link #builder()}; immutable.
+ * Settings of one {@link SparkMineJob} run. Built with {@link #builder()} (twenty settings: a class with a
+ * builder rather than a record); immutable.
  *
  * <p>The mining settings (top, filters, TTL, recall sample, seed, distance, index parameters) mean
  * exactly what they mean for {@code negmine mine} / {@link dev.negmine.index.OfflineMiner}; the
  * others place the work on Spark.
  *
- * @param input where the corpus comes from
- * @param model a training run directory whose model encodes the input's features, or null when
+ * <ul>
+ *   <li>{@code input}: where the corpus comes from
+ *   <li>{@code model}: a training run directory whose model encodes the input's features, or null when
  *     the input holds embeddings
- * @param master Spark master URL; null uses the active session's (spark-submit) or {@code local[*]}
- * @param shards corpus shards, one index each (default 2)
- * @param blockRows anchors per query block (default 1024)
- * @param maxBadRows bad input rows tolerated (counted, reported and left out); one more fails the job
- * @param output {@code pool} (default): the driver assembles the pool in row order and writes the
+ *   <li>{@code master}: Spark master URL; null uses the active session's (spark-submit) or {@code local[*]}
+ *   <li>{@code shards}: corpus shards, one index each (default 2)
+ *   <li>{@code blockRows}: anchors per query block (default 1024)
+ *   <li>{@code maxBadRows}: bad input rows tolerated (counted, reported and left out); one more fails the job
+ *   <li>{@code output}: {@code pool} (default): the driver assembles the pool in row order and writes the
  *     pool directory; {@code parts}: the executors write Parquet parts, committed with the manifest
  *     last, for {@code negmine pool import} (nothing per candidate reaches the driver)
- * @param dimension expected vector (or feature) length, 0 = the first row's
- * @param failFirstAttempt test hook: a stage name ({@code read}, {@code shard}, {@code index},
+ *   <li>{@code dimension}: expected vector (or feature) length, 0 = the first row's
+ *   <li>{@code failFirstAttempt}: test hook: a stage name ({@code read}, {@code shard}, {@code index},
  *     {@code query}) whose partition 0 throws on its first attempt, to exercise Spark's retries; null
  *     in production
+ * </ul>
  */
-public record SparkMineConfig(
-    MineInput input,
-    Path model,
-    String indexKind,
-    Distance distance,
-    HnswParams hnsw,
-    int top,
-    NegativeFilters filters,
-    Duration ttl,
-    int recallSample,
-    long seed,
-    int shards,
-    int blockRows,
-    long maxBadRows,
-    int dimension,
-    String master,
-    Path out,
-    String output,
-    Map<String, Object> source,
-    InstantSource clock,
-    String failFirstAttempt) {
-  public SparkMineConfig {
+public final class SparkMineConfig {
+  private final MineInput input;
+  private final Path model;
+  private final String indexKind;
+  private final Distance distance;
+  private final HnswParams hnsw;
+  private final int top;
+  private final NegativeFilters filters;
+  private final Duration ttl;
+  private final int recallSample;
+  private final long seed;
+  private final int shards;
+  private final int blockRows;
+  private final long maxBadRows;
+  private final int dimension;
+  private final String master;
+  private final Path out;
+  private final String output;
+  private final Map<String, Object> source;
+  private final InstantSource clock;
+  private final String failFirstAttempt;
+
+  /** Called by the {@link Builder} only. */
+  private SparkMineConfig(MineInput input, Path model, String indexKind, Distance distance, HnswParams hnsw, int top, NegativeFilters filters, Duration ttl, int recallSample, long seed, int shards, int blockRows, long maxBadRows, int dimension, String master, Path out, String output, Map<String, Object> source, InstantSource clock, String failFirstAttempt) {
     if (input == null || out == null || distance == null || filters == null || ttl == null || clock == null
         || source == null || hnsw == null) {
       throw new IllegalArgumentException("input, out, distance, filters, ttl, clock, source and hnsw must be set");
@@ -84,7 +89,106 @@ public record SparkMineConfig(
       throw new IllegalArgumentException("--max-score and margins compare similarities; use cosine or dot, not "
           + distance.cliName());
     }
-    source = Map.copyOf(source);
+    this.input = input;
+    this.model = model;
+    this.indexKind = indexKind;
+    this.distance = distance;
+    this.hnsw = hnsw;
+    this.top = top;
+    this.filters = filters;
+    this.ttl = ttl;
+    this.recallSample = recallSample;
+    this.seed = seed;
+    this.shards = shards;
+    this.blockRows = blockRows;
+    this.maxBadRows = maxBadRows;
+    this.dimension = dimension;
+    this.master = master;
+    this.out = out;
+    this.output = output;
+    this.source = Map.copyOf(source);
+    this.clock = clock;
+    this.failFirstAttempt = failFirstAttempt;
+  }
+
+  public MineInput input() {
+    return input;
+  }
+
+  public Path model() {
+    return model;
+  }
+
+  public String indexKind() {
+    return indexKind;
+  }
+
+  public Distance distance() {
+    return distance;
+  }
+
+  public HnswParams hnsw() {
+    return hnsw;
+  }
+
+  public int top() {
+    return top;
+  }
+
+  public NegativeFilters filters() {
+    return filters;
+  }
+
+  public Duration ttl() {
+    return ttl;
+  }
+
+  public int recallSample() {
+    return recallSample;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public int shards() {
+    return shards;
+  }
+
+  public int blockRows() {
+    return blockRows;
+  }
+
+  public long maxBadRows() {
+    return maxBadRows;
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  public String master() {
+    return master;
+  }
+
+  public Path out() {
+    return out;
+  }
+
+  public String output() {
+    return output;
+  }
+
+  public Map<String, Object> source() {
+    return source;
+  }
+
+  public InstantSource clock() {
+    return clock;
+  }
+
+  public String failFirstAttempt() {
+    return failFirstAttempt;
   }
 
   /** Output: the pool directory, assembled and written by the driver. */

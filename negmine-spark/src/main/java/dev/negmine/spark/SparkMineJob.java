@@ -278,8 +278,8 @@ public final class SparkMineJob {
         written = PoolOutput.write(cfg.out(), a.pool(manifest));
       }
       mark(stages, cpuStages, "write", t, c);
-      return new SparkMineResult(written, cfg.out(), stages, seconds(t0), bad, read.rows(), shards,
-          spark.sparkContext().master(), cpuStages);
+      return new SparkMineResult(written, cfg.out(), new SparkMineResult.Timing(stages, seconds(t0), cpuStages), bad,
+          read.rows(), shards, spark.sparkContext().master());
     } finally {
       for (JavaRDD<?> r : cached) {
         r.unpersist(false);
@@ -440,73 +440,5 @@ public final class SparkMineJob {
     index.put("build_seconds_sum", Math.round(buildSum * 1000) / 1000.0);
     index.put("engine", "spark");
     return index;
-  }
-
-  /**
-   * Row ranges to shards: anchor block b (rows [b * blockRows, (b + 1) * blockRows)) goes to shard
-   * floor(b * shards / blocks), so shards are contiguous and never split a block.
-   */
-  static final class ShardPartitioner extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int shards;
-    private final long blocks;
-    private final int blockRows;
-
-    ShardPartitioner(int shards, long rows, int blockRows) {
-      this.shards = shards;
-      this.blockRows = blockRows;
-      this.blocks = Math.max(1, (rows + blockRows - 1) / blockRows);
-    }
-
-    @Override
-    public int numPartitions() {
-      return shards;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      long block = (Long) key / blockRows;
-      return (int) (block * shards / blocks);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ShardPartitioner p && p.shards == shards && p.blocks == blocks && p.blockRows == blockRows;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(blocks) * 31 + shards;
-    }
-  }
-
-  /** Integer key k to partition k. */
-  static final class IdentityPartitioner extends Partitioner {
-    private static final long serialVersionUID = 1L;
-    private final int n;
-
-    IdentityPartitioner(int n) {
-      this.n = n;
-    }
-
-    @Override
-    public int numPartitions() {
-      return n;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof IdentityPartitioner p && p.n == n;
-    }
-
-    @Override
-    public int hashCode() {
-      return n;
-    }
   }
 }
