@@ -161,7 +161,7 @@ class BadInputCliTest {
     Map<String, Object> source = new LinkedHashMap<>(p.manifest().source());
     source.put(dev.negmine.cli.train.TextJobs.TEXTS_SHA256, dev.negmine.cli.train.TextJobs.textsSha256(texts));
     PoolManifest m = p.manifest();
-    PoolFiles.write(pool, p.withManifest(new PoolManifest(m.formatVersion(), m.createdAt(), m.expiresAt(), source, m.index(),
+    PoolFiles.write(pool, p.withManifest(new PoolManifest(m.formatVersion(), m.lifetime(), source, m.index(),
         m.filters(), m.counts(), m.recall(), null)), tmp -> {
           dev.negmine.cli.train.TextJobs.writePoolTexts(tmp, texts);
           return null;

@@ -156,7 +156,7 @@ public final class OfflineMiner {
     f.put("recall_sample", recallSample);
     f.put("seed", seed);
     f.put("ttl", ttl.toString());
-    PoolManifest m = new PoolManifest(PoolFiles.FORMAT_VERSION, now, now.plus(ttl), source, index.provenance(), f,
+    PoolManifest m = new PoolManifest(PoolFiles.FORMAT_VERSION, new PoolManifest.Lifetime(now, now.plus(ttl)), source, index.provenance(), f,
         counts, recall, null);
     return new CandidatePool(m, anchorIds, anchorLabels, positiveIds, positiveScores,
         Arrays.copyOf(offsets, anchors + 1), candIds, candLabels, Arrays.copyOf(scores, w));

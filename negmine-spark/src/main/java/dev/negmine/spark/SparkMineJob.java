@@ -266,7 +266,7 @@ public final class SparkMineJob {
       sparkInfo.put("default_parallelism", jsc.defaultParallelism());
       sparkInfo.put("stage_seconds", new LinkedHashMap<>(stages));
       source.put("spark", sparkInfo);
-      PoolManifest manifest = new PoolManifest(PoolFiles.FORMAT_VERSION, now, now.plus(cfg.ttl()), source, index,
+      PoolManifest manifest = new PoolManifest(PoolFiles.FORMAT_VERSION, new PoolManifest.Lifetime(now, now.plus(cfg.ttl())), source, index,
           filters, counts, recall, null);
       PoolManifest written;
       if (parts) {

@@ -240,7 +240,8 @@ public final class PoolFiles {
           + FORMAT_VERSION + ")");
     }
     Object recall = o.get("recall");
-    return new PoolManifest(version, Instant.parse((String) o.get("created_at")), Instant.parse((String) o.get("expires_at")),
+    return new PoolManifest(version,
+        new PoolManifest.Lifetime(Instant.parse((String) o.get("created_at")), Instant.parse((String) o.get("expires_at"))),
         map(o.get("source")), map(o.get("index")), map(o.get("filters")), map(o.get("counts")),
         recall == null ? Double.NaN : ((Number) recall).doubleValue(), (String) o.get("payload_sha256"));
   }

@@ -8,8 +8,7 @@ import java.util.Map;
  * JSON values (String, Number, Boolean, null, List, Map).
  *
  * @param formatVersion {@link PoolFiles#FORMAT_VERSION} when written by this library
- * @param createdAt when mining finished
- * @param expiresAt createdAt + TTL; the pool is refused, refreshed or re-mined after it
+ * @param lifetime when mining finished and when the pool expires
  * @param source provenance of the vectors: embeddings/checkpoint SHA-256, paths, git revision, JDK/OS, backend
  * @param index the index's provenance (kind, distance, parameters, build time)
  * @param filters the false-negative filters applied (top, exclude, max score, margins)
@@ -19,17 +18,28 @@ import java.util.Map;
  */
 public record PoolManifest(
     int formatVersion,
-    Instant createdAt,
-    Instant expiresAt,
+    Lifetime lifetime,
     Map<String, Object> source,
     Map<String, Object> index,
     Map<String, Object> filters,
     Map<String, Object> counts,
     double recall,
     String payloadSha256) {
+  /**
+   * @param createdAt when mining finished
+   * @param expiresAt createdAt + TTL; the pool is refused, refreshed or re-mined after it
+   */
+  public record Lifetime(Instant createdAt, Instant expiresAt) {
+    public Lifetime {
+      if (createdAt == null || expiresAt == null || expiresAt.isBefore(createdAt)) {
+        throw new IllegalArgumentException("need createdAt <= expiresAt, got " + createdAt + " / " + expiresAt);
+      }
+    }
+  }
+
   public PoolManifest {
-    if (createdAt == null || expiresAt == null || expiresAt.isBefore(createdAt)) {
-      throw new IllegalArgumentException("need createdAt <= expiresAt, got " + createdAt + " / " + expiresAt);
+    if (lifetime == null) {
+      throw new IllegalArgumentException("the pool's lifetime must be set");
     }
     source = Map.copyOf(source);
     index = Map.copyOf(index);
@@ -37,7 +47,15 @@ public record PoolManifest(
     counts = Map.copyOf(counts);
   }
 
+  public Instant createdAt() {
+    return lifetime.createdAt();
+  }
+
+  public Instant expiresAt() {
+    return lifetime.expiresAt();
+  }
+
   public PoolManifest withPayloadSha256(String sha) {
-    return new PoolManifest(formatVersion, createdAt, expiresAt, source, index, filters, counts, recall, sha);
+    return new PoolManifest(formatVersion, lifetime, source, index, filters, counts, recall, sha);
   }
 }

@@ -34,7 +34,7 @@ class PoolCorpusCheckTest {
       }
     }
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    PoolManifest m = new PoolManifest(PoolFiles.FORMAT_VERSION, t, t.plus(Duration.ofHours(1)), Map.of(), Map.of(), Map.of(),
+    PoolManifest m = new PoolManifest(PoolFiles.FORMAT_VERSION, new PoolManifest.Lifetime(t, t.plus(Duration.ofHours(1))), Map.of(), Map.of(), Map.of(),
         Map.of("corpus", n), 1.0, null);
     return new CandidatePool(m, ids, labels, pos, ps, off, cid, cl, cs);
   }

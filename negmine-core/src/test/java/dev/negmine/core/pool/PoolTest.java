@@ -63,7 +63,7 @@ class PoolTest {
         cs[s] = 0.8f - 0.01f * r + shift;
       }
     }
-    PoolManifest m = new PoolManifest(PoolFiles.FORMAT_VERSION, created, created.plus(ttl),
+    PoolManifest m = new PoolManifest(PoolFiles.FORMAT_VERSION, new PoolManifest.Lifetime(created, created.plus(ttl)),
         Map.of("embeddings_sha256", "abc"), Map.of("kind", "exact"), Map.of("top", per),
         Map.of("anchors", a, "candidates", a * per), 1.0, null);
     return new CandidatePool(m, ids, labels, pos, ps, off, cid, cl, cs);
