@@ -144,23 +144,6 @@ public final class TextJobs {
     return out;
   }
 
-  /**
-   * The encoder of a job: as given, else adapter for text and cnn otherwise. Text data has only
-   * the adapter (a head over frozen sentence embeddings): another encoder named for it is refused,
-   * never silently replaced.
-   */
-  static String encoderFor(String given, boolean text) {
-    if (given == null) {
-      return text ? "adapter" : "cnn";
-    }
-    String e = given.toLowerCase(java.util.Locale.ROOT);
-    if (text && !e.equals("adapter")) {
-      throw new IllegalArgumentException("--encoder " + given + ": text data trains the adapter (a head over the frozen "
-          + "text encoder); drop --encoder or give adapter");
-    }
-    return e;
-  }
-
   /** Name of the file in a pool directory that holds item i's text on line i (a JSON string). */
   public static final String POOL_TEXTS = "texts.jsonl";
 

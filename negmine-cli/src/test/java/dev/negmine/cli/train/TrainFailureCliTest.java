@@ -128,10 +128,12 @@ class TrainFailureCliTest {
 
   @Test
   void textDataRefusesAnEncoderItCannotTrain() {
-    assertEquals("adapter", TextJobs.encoderFor(null, true));
-    assertEquals("cnn", TextJobs.encoderFor(null, false));
-    assertEquals("mlp", TextJobs.encoderFor("MLP", false));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextJobs.encoderFor("cnn", true));
+    // the rule lives in the library's run spec (Defaults), which train and compare both build
+    assertEquals("adapter", dev.negmine.train.spec.RunSpec.builder().data("pairs.jsonl").build().encoder());
+    assertEquals("cnn", dev.negmine.train.spec.RunSpec.builder().build().encoder());
+    assertEquals("mlp", dev.negmine.train.spec.RunSpec.builder().encoder("MLP").build().encoder());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> dev.negmine.train.spec.RunSpec.builder().task("wordnet").encoder("cnn").build());
     assertTrue(e.getMessage().startsWith("--encoder cnn"), e.getMessage());
   }
 }
