@@ -71,38 +71,30 @@ public final class BeirReader {
 
   static Map<String, Map<String, Integer>> qrels(Path f, Map<String, String> queries, Map<String, Integer> docs) throws IOException {
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-    try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-      String s;
-      int line = 0;
-      while ((s = r.readLine()) != null) {
-        line++;
-        if (s.isBlank()) {
-          continue;
-        }
-        String[] c = s.split("\t", -1);
-        if (c.length < 3) {
-          throw new IOException(f + ":" + line + ": expected query-id, corpus-id, score separated by tabs, got " + c.length + " fields");
-        }
-        int score;
-        try {
-          score = Integer.parseInt(c[2].trim());
-        } catch (NumberFormatException e) {
-          if (line == 1) {
-            continue; // the header line BEIR writes: query-id corpus-id score
-          }
-          throw new IOException(f + ":" + line + ": score '" + c[2] + "' is not an integer");
-        }
-        String q = c[0].trim();
-        String d = c[1].trim();
-        if (!queries.containsKey(q)) {
-          throw new IOException(f + ":" + line + ": query-id '" + q + "' is not in queries.jsonl");
-        }
-        if (!docs.containsKey(d)) {
-          throw new IOException(f + ":" + line + ": corpus-id '" + d + "' is not in corpus.jsonl");
-        }
-        out.computeIfAbsent(q, k -> new LinkedHashMap<>()).put(d, score);
+    lines(f, (s, line) -> {
+      String[] c = s.split("\t", -1);
+      if (c.length < 3) {
+        throw new IOException(f + ":" + line + ": expected query-id, corpus-id, score separated by tabs, got " + c.length + " fields");
       }
-    }
+      int score;
+      try {
+        score = Integer.parseInt(c[2].trim());
+      } catch (NumberFormatException e) {
+        if (line == 1) {
+          return; // the header line BEIR writes: query-id corpus-id score
+        }
+        throw new IOException(f + ":" + line + ": score '" + c[2] + "' is not an integer");
+      }
+      String q = c[0].trim();
+      String d = c[1].trim();
+      if (!queries.containsKey(q)) {
+        throw new IOException(f + ":" + line + ": query-id '" + q + "' is not in queries.jsonl");
+      }
+      if (!docs.containsKey(d)) {
+        throw new IOException(f + ":" + line + ": corpus-id '" + d + "' is not in corpus.jsonl");
+      }
+      out.computeIfAbsent(q, k -> new LinkedHashMap<>()).put(d, score);
+    });
     return out;
   }
 
@@ -112,24 +104,35 @@ public final class BeirReader {
   }
 
   static void jsonl(Path f, LineHandler h) throws IOException {
+    lines(f, (s, line) -> {
+      JsonElement e;
+      try {
+        e = JsonParser.parseString(s);
+      } catch (RuntimeException ex) {
+        throw new IOException(f + ":" + line + ": not a JSON object (" + ex.getClass().getSimpleName() + ")");
+      }
+      if (!e.isJsonObject()) {
+        throw new IOException(f + ":" + line + ": not a JSON object");
+      }
+      h.accept(e.getAsJsonObject(), line);
+    });
+  }
+
+  /** Called once per non-blank line of a text file, with its 1-based line number. */
+  interface TextLineHandler {
+    void accept(String text, int line) throws IOException;
+  }
+
+  /** Reads {@code f} as UTF-8 and hands every non-blank line, with its number, to {@code h}. */
+  static void lines(Path f, TextLineHandler h) throws IOException {
     try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
       String s;
       int line = 0;
       while ((s = r.readLine()) != null) {
         line++;
-        if (s.isBlank()) {
-          continue;
+        if (!s.isBlank()) {
+          h.accept(s, line);
         }
-        JsonElement e;
-        try {
-          e = JsonParser.parseString(s);
-        } catch (RuntimeException ex) {
-          throw new IOException(f + ":" + line + ": not a JSON object (" + ex.getClass().getSimpleName() + ")");
-        }
-        if (!e.isJsonObject()) {
-          throw new IOException(f + ":" + line + ": not a JSON object");
-        }
-        h.accept(e.getAsJsonObject(), line);
       }
     }
   }

@@ -80,27 +80,19 @@ public final class PairReader {
 
   static RetrievalData tsv(Path file) throws IOException {
     Builder b = new Builder();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String s;
-      int line = 0;
-      while ((s = r.readLine()) != null) {
-        line++;
-        if (s.isBlank()) {
-          continue;
-        }
-        String[] c = s.split("\t", -1);
-        if (c.length < 2) {
-          throw new IOException(file + ":" + line + ": expected query<TAB>positive[<TAB>negative...], got 1 field");
-        }
-        for (int i = 0; i < c.length; i++) {
-          if (c[i].isBlank()) {
-            throw new IOException(file + ":" + line + ": field " + (i + 1) + (i == 0 ? " (query)" : i == 1 ? " (positive)" : " (negative)")
-                + " is empty");
-          }
-        }
-        b.add(c[0].strip(), c[1].strip(), java.util.Arrays.stream(c, 2, c.length).map(String::strip).toList());
+    BeirReader.lines(file, (s, line) -> {
+      String[] c = s.split("\t", -1);
+      if (c.length < 2) {
+        throw new IOException(file + ":" + line + ": expected query<TAB>positive[<TAB>negative...], got 1 field");
       }
-    }
+      for (int i = 0; i < c.length; i++) {
+        if (c[i].isBlank()) {
+          throw new IOException(file + ":" + line + ": field " + (i + 1) + (i == 0 ? " (query)" : i == 1 ? " (positive)" : " (negative)")
+              + " is empty");
+        }
+      }
+      b.add(c[0].strip(), c[1].strip(), java.util.Arrays.stream(c, 2, c.length).map(String::strip).toList());
+    });
     return b.build(file.toString());
   }
 }
