@@ -16,6 +16,8 @@ module dev.negmine.text {
   exports dev.negmine.text.wordnet;
   exports dev.negmine.text.dict;
   exports dev.negmine.text.export;
+  exports dev.negmine.text.finetune;
+  opens dev.negmine.text.finetune to com.google.gson;
   exports dev.negmine.text.retrieval;
   exports dev.negmine.text.transformer;
   exports dev.negmine.text.weights;

@@ -59,6 +59,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (dev.negmine.text.finetune.FineTuning.isRun(model)) {
+      return dev.negmine.cli.text.RetrievalCli.eval(data, task, split, textEncoder, model, json);
+    }
     if (model == null && (split != null || dev.negmine.cli.text.RetrievalCli.isRetrievalTask(task)
         || dev.negmine.cli.text.RetrievalCli.isBeir(data))) {
       return dev.negmine.cli.text.RetrievalCli.eval(data, task, split, textEncoder, json);

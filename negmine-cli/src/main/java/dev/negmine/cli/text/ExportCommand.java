@@ -17,9 +17,11 @@ import picocli.CommandLine.Option;
         + "(ONNX Runtime and langchain4j load it); --format safetensors writes a sentence-transformers directory "
         + "(model.safetensors with Hugging Face BERT names, config.json, tokenizer and pooling files).")
 public final class ExportCommand implements Callable<Integer> {
-  @Option(names = "--text-encoder", paramLabel = "NAME", description = "the model (default ${DEFAULT-VALUE})",
-      defaultValue = TransformerSpec.DEFAULT)
+  @Option(names = "--text-encoder", paramLabel = "NAME", description = "the model (default " + TransformerSpec.DEFAULT + ")")
   String textEncoder;
+
+  @Option(names = "--model", paramLabel = "RUN", description = "a fine-tuning run directory: its model and trained weights")
+  Path model;
 
   @Option(names = "--weights", paramLabel = "W.safetensors",
       description = "weights to export instead of the pretrained ones (as the encoder saves them)")
@@ -37,9 +39,19 @@ public final class ExportCommand implements Callable<Integer> {
     if (!f.equals("onnx") && !f.equals("safetensors")) {
       throw new UserInputException("--format: expected onnx or safetensors, got '" + format + "'");
     }
+    if (model != null) {
+      if (weights != null || textEncoder != null) {
+        throw new UserInputException("--model RUN brings its own model and weights: drop --text-encoder and --weights");
+      }
+      textEncoder = dev.negmine.text.finetune.FineTuning.readConfig(model).model();
+      weights = dev.negmine.text.finetune.FineTuning.weights(model);
+      if (!Files.isRegularFile(weights)) {
+        throw new UserInputException("--model " + model + ": the run has no trained weights yet (" + weights + ")");
+      }
+    }
     TransformerSpec spec;
     try {
-      spec = TransformerSpec.of(textEncoder);
+      spec = TransformerSpec.of(textEncoder == null ? TransformerSpec.DEFAULT : textEncoder);
     } catch (IllegalArgumentException e) {
       throw new UserInputException("--text-encoder: " + e.getMessage());
     }

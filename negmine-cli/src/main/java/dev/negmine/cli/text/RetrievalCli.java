@@ -41,6 +41,30 @@ public final class RetrievalCli {
     return dir != null && Files.isDirectory(dir) && Files.exists(dir.resolve("corpus.jsonl"));
   }
 
+  /**
+   * Whether {@code file} is sentence-transformers pair JSONL: a {@code .jsonl} whose first
+   * non-blank line has {@code anchor} (or {@code query}) and {@code positive} fields.
+   */
+  public static boolean isPairsJsonl(Path file) throws IOException {
+    if (file == null || !file.toString().toLowerCase(Locale.ROOT).endsWith(".jsonl") || !Files.isRegularFile(file)) {
+      return false;
+    }
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String s;
+      while ((s = in.readLine()) != null) {
+        if (!s.isBlank()) {
+          try {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(s).getAsJsonObject();
+            return (o.has("anchor") || o.has("query")) && o.has("positive");
+          } catch (RuntimeException e) {
+            return false;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   /** The directory of built-in task {@code task}, built on first use under $NEGMINE_HOME/tasks. */
   public static Path taskDir(String task) throws IOException {
     if (!isRetrievalTask(task)) {
@@ -71,6 +95,25 @@ public final class RetrievalCli {
 
     @Override
     void close();
+  }
+
+  /** The fine-tuned encoder of retrieval run {@code run}, named after the run. */
+  public static RoleEncoder openRun(Path run) throws IOException {
+    TransformerEncoder t = dev.negmine.text.finetune.FineTuning.open(run);
+    String n = t.name() + " fine-tuned (" + run + ")";
+    return new RoleEncoder() {
+      public FloatMatrix encode(List<String> texts, Role role) {
+        return t.encode(texts, role);
+      }
+
+      public String name() {
+        return n;
+      }
+
+      public void close() {
+        t.close();
+      }
+    };
   }
 
   /** Opens encoder {@code name}: a trainable spec on DJL (with prompts), else a bundled ONNX Runtime encoder. */
@@ -116,6 +159,20 @@ public final class RetrievalCli {
 
   /** {@code negmine eval} on retrieval data: prints the metrics (a table, or JSON). */
   public static int eval(Path data, String task, String split, String encoder, boolean json) throws IOException {
+    return eval(data, task, split, encoder, null, json);
+  }
+
+  /**
+   * As {@link #eval(Path, String, String, String, boolean)} with the fine-tuned encoder of
+   * {@code run} when not null (data default: the run's own).
+   */
+  public static int eval(Path data, String task, String split, String encoder, Path run, boolean json) throws IOException {
+    if (run != null && encoder != null) {
+      throw new UserInputException("give --model RUN or --text-encoder NAME, not both");
+    }
+    if (run != null && data == null && task == null) {
+      data = Path.of(dev.negmine.text.finetune.FineTuning.readConfig(run).data());
+    }
     if ((data == null) == (task == null)) {
       throw new UserInputException("give either --data BEIR_DIR or --task " + FoldocTask.NAME);
     }
@@ -128,7 +185,7 @@ public final class RetrievalCli {
     long t0 = System.nanoTime();
     IrMetrics.Result r;
     String name;
-    try (RoleEncoder enc = open(encoder)) {
+    try (RoleEncoder enc = run != null ? openRun(run) : open(encoder)) {
       name = enc.name();
       r = RetrievalEvaluation.evaluate(d, s, q -> enc.encode(q, Role.QUERY), docs -> enc.encode(docs, Role.DOCUMENT));
     }
@@ -138,7 +195,8 @@ public final class RetrievalCli {
           + ", \"encoder\": " + dev.negmine.core.io.Json.write(name) + ", \"documents\": " + d.corpus().size()
           + ", \"metrics\": " + r.toJson() + "}");
     } else {
-      System.out.printf(Locale.ROOT, "%s, split %s: %d documents, encoder %s (frozen), %.1f s%n", dir, s, d.corpus().size(), name, secs);
+      System.out.printf(Locale.ROOT, "%s, split %s: %d documents, encoder %s%s, %.1f s%n", dir, s, d.corpus().size(), name,
+          run != null ? "" : " (frozen)", secs);
       System.out.print(r.toTable());
     }
     return 0;
@@ -149,6 +207,11 @@ public final class RetrievalCli {
    * embed field {@code text}; documents title + " " + text.
    */
   public static int embed(Path file, String role, String encoder, Path out) throws IOException {
+    return embed(file, role, encoder, null, out);
+  }
+
+  /** As {@link #embed(Path, String, String, Path)} with the fine-tuned encoder of {@code run} when not null. */
+  public static int embed(Path file, String role, String encoder, Path run, Path out) throws IOException {
     Role r;
     try {
       r = Role.valueOf(role == null ? "DOCUMENT" : role.trim().toUpperCase(Locale.ROOT));
@@ -180,7 +243,7 @@ public final class RetrievalCli {
       throw new UserInputException(file + ": no lines to embed");
     }
     FloatMatrix e;
-    try (RoleEncoder enc = open(encoder)) {
+    try (RoleEncoder enc = run != null ? openRun(run) : open(encoder)) {
       e = enc.encode(texts, r);
     }
     Npy.write(out, e);

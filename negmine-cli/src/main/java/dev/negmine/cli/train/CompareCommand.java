@@ -38,7 +38,14 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--text-encoder", description = "frozen text encoder for --task (default all-minilm-l6-v2-q)") String textEncoder;
   @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;
   @Option(names = "--epochs", description = "epochs (default " + dev.negmine.train.spec.Defaults.EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")") Integer epochs;
-  @Option(names = "--batch", defaultValue = "160") int batch;
+  @Option(names = "--batch", description = "as in train (default 160; fine-tuning 32)") Integer batch;
+  @Option(names = "--arms", split = ",", description = "fine-tuning (a BEIR directory or --task foldoc): hard (mined hard negatives"
+      + " plus in-batch) and/or in-batch (in-batch negatives only), each for every seed at equal steps (default hard,in-batch)")
+  List<String> arms;
+  @Option(names = "--pool-refresh-every", description = "fine-tuning: re-mine every N steps in the background (as in train)")
+  Long poolRefreshEvery;
+  @picocli.CommandLine.Mixin
+  dev.negmine.cli.text.FineTuneOptions fineTune = new dev.negmine.cli.text.FineTuneOptions();
   @Option(names = "--lr", description = "learning rate (default " + dev.negmine.train.spec.Defaults.LEARNING_RATE + "; --task: " + TextJobs.TASK_LR
       + "; simclr " + TrainCommand.SIMCLR_LR + ")") Double lr;
   @Option(names = "--temperature", description = "InfoNCE temperature of infonce / simclr recipes (default as in train: "
@@ -69,6 +76,14 @@ public final class CompareCommand implements Callable<Integer> {
   private int compare() throws IOException {
     if (seeds < 1) {
       throw new IllegalArgumentException("--seeds must be >= 1");
+    }
+    boolean retrieval = dev.negmine.cli.text.RetrievalCli.isRetrievalTask(task) || dev.negmine.cli.text.RetrievalCli.isBeir(data)
+        || (encoder != null && encoder.trim().equalsIgnoreCase("transformer"));
+    if (retrieval) {
+      return fineTuneArms();
+    }
+    if (arms != null) {
+      throw new IllegalArgumentException("--arms is for fine-tuning on retrieval data (a BEIR directory or --task foldoc)");
     }
     Path dir = out != null ? out : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     if (Files.exists(dir.resolve("compare.html")) && !reuse) {
@@ -158,6 +173,38 @@ public final class CompareCommand implements Callable<Integer> {
     double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
     double var = v.length < 2 ? 0 : java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1);
     return new double[] {mean, Math.sqrt(var)};
+  }
+
+  /** The fine-tuning comparison: arms x seeds at equal steps against the frozen model. */
+  private int fineTuneArms() throws IOException {
+    dev.negmine.cli.text.FineTuneCli.useAllCores();
+    Path d = task != null ? dev.negmine.cli.text.RetrievalCli.taskDir(task) : data;
+    if (d == null) {
+      throw new IllegalArgumentException("fine-tuning needs --data BEIR_DIR or --task foldoc");
+    }
+    String abs = d.toAbsolutePath().normalize().toString();
+    List<dev.negmine.cli.text.FineTuneCompare.Arm> list = new ArrayList<>();
+    for (String a : arms == null ? List.of("hard", "in-batch") : arms) {
+      String n = a.trim().toLowerCase(Locale.ROOT);
+      Integer hard = switch (n) {
+        case "hard" -> null;
+        case "in-batch" -> 0;
+        default -> throw new IllegalArgumentException("--arms: expected hard or in-batch, got '" + a + "'");
+      };
+      dev.negmine.text.finetune.FineTuneConfig probe = fineTune.config(abs, textEncoder, epochs, batch, lr, temperature, 1,
+          poolRefreshEvery, hard);
+      list.add(new dev.negmine.cli.text.FineTuneCompare.Arm() {
+        public String name() {
+          return n;
+        }
+
+        public dev.negmine.text.finetune.FineTuneConfig config(long seed) {
+          return fineTune.config(abs, probe.model(), epochs, batch, lr, temperature, seed, poolRefreshEvery, hard);
+        }
+      });
+    }
+    Path dir = out != null ? out : Path.of("runs", "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    return dev.negmine.cli.text.FineTuneCompare.run(list, seeds, dir, reuse, System.out, System.err);
   }
 
   private static Path writeReport(Path dir, Map<String, List<RunSummary>> results, String extraHtml) throws IOException {

@@ -29,6 +29,17 @@ public final class EmbedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
+    if (dev.negmine.text.finetune.FineTuning.isRun(model)) {
+      if (textEncoder != null) {
+        throw new dev.negmine.cli.UserInputException("give --model or --text-encoder, not both");
+      }
+      if (data == null) {
+        throw new dev.negmine.cli.UserInputException("--model " + model + " is a fine-tuned text encoder: give --data FILE.jsonl"
+            + " (queries.jsonl or corpus.jsonl) and --role query|document");
+      }
+      dev.negmine.core.io.OutputPaths.checkFile("--out", out, java.util.List.of(data, model));
+      return dev.negmine.cli.text.RetrievalCli.embed(data, role, null, model, out);
+    }
     if (textEncoder != null) {
       if (model != null) {
         throw new dev.negmine.cli.UserInputException("give --model or --text-encoder, not both");

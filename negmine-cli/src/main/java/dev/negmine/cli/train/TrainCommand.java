@@ -47,12 +47,14 @@ public final class TrainCommand implements Callable<Integer> {
   Path evalLabels;
   @Option(names = "--recipe", description = "facenet, facenet-bh, semi-hard, batch-hard, all-triplets, random, infonce, pinterest, spotify, moco, simclr, facenet-aug, hierarchical, hier-tier, mochi or sibling-hard (default facenet; --task: " + TextJobs.TASK_RECIPE + ")")
   String recipe;
-  @Option(names = "--encoder", description = "mlp, cnn or adapter (default cnn; cnn needs 28x28-style images; text data: adapter, the only one it takes)")
+  @Option(names = "--encoder", description = "mlp, cnn, adapter or transformer (default cnn; cnn needs 28x28-style images; retrieval data"
+      + " (a BEIR directory, --task foldoc, anchor/positive JSONL): transformer, fine-tuning the whole text encoder; other text data: adapter,"
+      + " a head over the frozen encoder)")
   String encoder;
   @Option(names = "--epochs", description = "epochs (default " + DEFAULT_EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")")
   Integer epochs;
-  @Option(names = "--batch", defaultValue = "160", description = "base batch size (default ${DEFAULT-VALUE})")
-  int batch;
+  @Option(names = "--batch", description = "base batch size (default 160; fine-tuning: queries per step, 32)")
+  Integer batch;
   @Option(names = "--m-per-class", description = "items per class in a batch; 0 = plain shuffling (default 16; text data 2)")
   Integer mPerClass;
   @Option(names = "--task", description = "a built-in text task instead of --data: wordnet (lemmas of noun synsets) or wordnet-gloss (plus definitions);"
@@ -82,8 +84,11 @@ public final class TrainCommand implements Callable<Integer> {
   long seed;
   @Option(names = "--val-fraction", defaultValue = "0.05", description = "held-out validation fraction without --eval-data (default ${DEFAULT-VALUE})")
   double valFraction;
-  @Option(names = "--checkpoint-every", defaultValue = "0", description = "also checkpoint every N steps (checkpoints are always written at epoch ends)")
-  int checkpointEvery;
+  @Option(names = "--checkpoint-every", description = "also checkpoint every N steps (checkpoints are always written at epoch ends;"
+      + " fine-tuning: default every 50 steps)")
+  Integer checkpointEvery;
+  @picocli.CommandLine.Mixin
+  dev.negmine.cli.text.FineTuneOptions fineTune = new dev.negmine.cli.text.FineTuneOptions();
   @Option(names = "--out", description = "run directory (default runs/RECIPE-ENCODER-TIMESTAMP)")
   Path out;
   @Option(names = "--resume", description = "continue the run in this directory; it ends as the uninterrupted run would")
@@ -198,6 +203,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private int train() throws IOException {
+    if (collective == null && fineTuning()) {
+      return fineTune();
+    }
     long start = System.nanoTime();
     boolean lead = collective == null || collective.rank() == 0;
     RunSpec opts;
@@ -248,6 +256,54 @@ public final class TrainCommand implements Callable<Integer> {
       o.println("warning: " + summary.collapse());
     }
     o.println("report: " + report.toAbsolutePath());
+    return TrainSupport.OK;
+  }
+
+  /**
+   * Whether this is retrieval fine-tuning: resuming such a run, {@code --encoder transformer}, or,
+   * without {@code --encoder} and {@code --recipe}, retrieval data (a BEIR directory, a retrieval
+   * task, anchor/positive JSONL).
+   */
+  private boolean fineTuning() throws IOException {
+    if (resume != null) {
+      return dev.negmine.text.finetune.FineTuning.isRun(resume);
+    }
+    if (encoder != null) {
+      return encoder.trim().equalsIgnoreCase("transformer");
+    }
+    if (dev.negmine.cli.text.RetrievalCli.isRetrievalTask(task) || dev.negmine.cli.text.RetrievalCli.isBeir(data)) {
+      return true;
+    }
+    return task == null && recipe == null && dev.negmine.cli.text.RetrievalCli.isPairsJsonl(data);
+  }
+
+  private int fineTune() throws IOException {
+    long start = System.nanoTime();
+    dev.negmine.cli.text.FineTuneCli.useAllCores();
+    Path dir;
+    dev.negmine.text.finetune.FineTuneConfig config = null;
+    if (resume != null) {
+      dir = resume;
+    } else {
+      if (task != null && !dev.negmine.cli.text.RetrievalCli.isRetrievalTask(task)) {
+        throw new IllegalArgumentException("--encoder transformer: --task " + task + " is a labelled-text task for the adapter;"
+            + " fine-tuning takes retrieval data (--data BEIR_DIR, anchor/positive JSONL, or --task foldoc)");
+      }
+      if (task == null && data == null) {
+        throw new IllegalArgumentException("--encoder transformer needs retrieval data: --data BEIR_DIR or --task foldoc");
+      }
+      Path d = task != null ? dev.negmine.cli.text.RetrievalCli.taskDir(task) : data;
+      config = fineTune.config(d.toAbsolutePath().normalize().toString(), textEncoder, epochs, batch, lr, temperature, seed,
+          poolRefreshEvery, null);
+      dir = out != null ? out : Path.of("runs", "finetune-" + config.model() + "-"
+          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      dev.negmine.train.run.RunDirectory.checkFresh(dir);
+    }
+    dev.negmine.text.finetune.FineTuneSummary s = dev.negmine.cli.text.FineTuneCli.train(config, dir, resume != null,
+        checkpointEvery != null ? checkpointEvery : dev.negmine.text.finetune.FineTuning.CHECKPOINT_EVERY, !noProgress, System.err);
+    Path report = FineTuneReport.write(dir);
+    dev.negmine.cli.text.FineTuneCli.print(s, System.out);
+    System.out.printf(Locale.ROOT, "wall %.1f s%nreport: %s%n", (System.nanoTime() - start) / 1e9, report.toAbsolutePath());
     return TrainSupport.OK;
   }
 

@@ -30,4 +30,19 @@ public final class RetrievalEvaluation {
     FloatMatrix d = documentEncoder.apply(dtexts);
     return IrMetrics.evaluate(qrels, ExactRetrieval.rank(qids, q, dids, d, ExactRetrieval.DEPTH));
   }
+
+  /**
+   * As {@link #evaluate(RetrievalData, String, Function, Function)} for judgments {@code qrels}
+   * (any subset of the queries) against corpus embeddings computed already ({@code docs}, one row
+   * per corpus document in order): evaluating several splits, or the model that mined, costs one
+   * corpus pass.
+   */
+  public static IrMetrics.Result evaluate(RetrievalData data, Map<String, Map<String, Integer>> qrels,
+      Function<List<String>, FloatMatrix> queryEncoder, FloatMatrix docs) {
+    List<String> qids = new ArrayList<>(qrels.keySet());
+    List<String> qtexts = qids.stream().map(id -> data.queries().get(id)).toList();
+    List<String> dids = data.corpus().stream().map(Document::id).toList();
+    FloatMatrix q = queryEncoder.apply(qtexts);
+    return IrMetrics.evaluate(qrels, ExactRetrieval.rank(qids, q, dids, docs, ExactRetrieval.DEPTH));
+  }
 }

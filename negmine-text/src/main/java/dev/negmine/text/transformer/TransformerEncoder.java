@@ -53,6 +53,8 @@ public final class TransformerEncoder implements TextEncoder {
   private final OnnxModel source;
   private final Map<String, BertWeights.OnnxSlot> slots;
   private final byte[] tokenizerJson;
+  /** Tokenizers with a shorter maximum length (training sequences), made on first use. */
+  private final Map<Integer, Tokenization> shorter = new java.util.concurrent.ConcurrentHashMap<>();
 
   private TransformerEncoder(TransformerSpec spec, OnnxModel source, BertWeights weights, byte[] tokenizerJson) {
     this.spec = spec;
@@ -140,6 +142,23 @@ public final class TransformerEncoder implements TextEncoder {
     return tokenization.batch(texts);
   }
 
+  /**
+   * As {@link #tokenize(List)}, truncated to {@code maxLength} word pieces when that is below the
+   * model's maximum (training on shorter sequences than inference uses, as sentence-transformers'
+   * {@code max_seq_length} does).
+   */
+  public TokenBatch tokenize(List<String> texts, int maxLength) {
+    if (maxLength >= tokenization.maxLength()) {
+      return tokenization.batch(texts);
+    }
+    return shorter.computeIfAbsent(maxLength, n -> new Tokenization(tokenizerJson, n)).batch(texts);
+  }
+
+  /** The model's maximum length in word pieces (special tokens included). */
+  public int maxLength() {
+    return tokenization.maxLength();
+  }
+
   /** Length buckets of {@code texts} (see {@link Tokenization#buckets}). */
   public int[][] buckets(List<String> texts, int maxRows, long tokenBudget) {
     return tokenization.buckets(texts, maxRows, tokenBudget);
@@ -160,6 +179,11 @@ public final class TransformerEncoder implements TextEncoder {
    * (even inside a collector), dropout off, length-bucketed batches. Texts must be non-empty.
    */
   public FloatMatrix encode(List<String> texts, Role role) {
+    return encode(texts, role, maxLength());
+  }
+
+  /** As {@link #encode(List, Role)} with texts truncated to {@code maxLength} word pieces. */
+  public FloatMatrix encode(List<String> texts, Role role, int maxLength) {
     List<String> prompted = withPrompt(texts, role);
     int d = config().hidden();
     float[] out = new float[texts.size() * d];
@@ -169,13 +193,15 @@ public final class TransformerEncoder implements TextEncoder {
     boolean grad = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try {
-      for (int[] bucket : buckets(prompted, ENCODE_ROWS, ENCODE_TOKENS)) {
+      Tokenization tok = maxLength >= tokenization.maxLength() ? tokenization
+          : shorter.computeIfAbsent(maxLength, n -> new Tokenization(tokenizerJson, n));
+      for (int[] bucket : tok.buckets(prompted, ENCODE_ROWS, ENCODE_TOKENS)) {
         List<String> part = new ArrayList<>(bucket.length);
         for (int i : bucket) {
           part.add(prompted.get(i));
         }
         try (NDManager scope = manager.newSubManager()) {
-          float[] e = forward(scope, tokenize(part), false).toFloatArray();
+          float[] e = forward(scope, tok.batch(part), false).toFloatArray();
           for (int j = 0; j < bucket.length; j++) {
             System.arraycopy(e, j * d, out, bucket[j] * d, d);
           }
@@ -273,6 +299,24 @@ public final class TransformerEncoder implements TextEncoder {
     }
   }
 
+  /**
+   * Replaces the weights with {@code tensors} (as {@link #weights} returns them: every parameter by
+   * Hugging Face name, matching shapes). Must not run while a forward is in flight.
+   */
+  public void setWeights(List<Tensor> tensors) {
+    Map<String, Tensor> byName = new LinkedHashMap<>();
+    for (Tensor t : tensors) {
+      byName.put(t.name(), t);
+    }
+    for (Parameter p : block.parameterList()) {
+      Tensor x = byName.get(p.getName());
+      if (x == null || !java.util.Arrays.equals(x.shape(), p.getArray().getShape().getShape())) {
+        throw new IllegalArgumentException("weights: tensor " + p.getName() + " is missing or has another shape");
+      }
+      p.getArray().set(x.data());
+    }
+  }
+
   @Override
   public String name() {
     return spec.name();
@@ -305,6 +349,7 @@ public final class TransformerEncoder implements TextEncoder {
   @Override
   public void close() {
     tokenization.close();
+    shorter.values().forEach(Tokenization::close);
     manager.close();
   }
 }

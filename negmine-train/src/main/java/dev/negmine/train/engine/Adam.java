@@ -146,7 +146,7 @@ public final class Adam {
    * the buffer is a view of its memory), checked by writing one value through it; else (device
    * memory, or a copy) the parameter is written with {@code set}.
    */
-  private static boolean writesThroughView(NDArray p) {
+  static boolean writesThroughView(NDArray p) {
     if (p.getDevice().isGpu() || p.size() == 0) {
       return false;
     }

@@ -30,7 +30,7 @@ public final class RunDirectory implements AutoCloseable {
   public static final String KIND = "run";
   /** Entries a run directory may hold: what negmine writes into it (the CLI's cli.json and report included). */
   static final Set<String> RUN_ENTRIES = Set.of(RunFiles.CONFIG, RunFiles.CHECKPOINT, RunFiles.METRICS, RunFiles.SUMMARY,
-      RunFiles.MODEL_DIR, RunFiles.POOLS, "cli.json", OwnedDirectory.MARKER);
+      RunFiles.MODEL_DIR, RunFiles.POOLS, "cli.json", RunFiles.RETRIEVAL_CONFIG, OwnedDirectory.MARKER);
 
   private final Path dir;
   private final boolean fresh;
@@ -75,7 +75,7 @@ public final class RunDirectory implements AutoCloseable {
   /** True when every entry of {@code dir} is one a run writes (hidden temporaries aside) and it has run files. */
   static boolean isRunDirectory(Path dir) throws IOException {
     return KIND.equals(OwnedDirectory.kindOf(dir)) || Files.exists(dir.resolve(RunFiles.CONFIG))
-        || Files.exists(dir.resolve("cli.json"));
+        || Files.exists(dir.resolve("cli.json")) || Files.exists(dir.resolve(RunFiles.RETRIEVAL_CONFIG));
   }
 
   /** True when every entry of {@code dir} is one a run writes (hidden temporaries aside). */
@@ -153,7 +153,7 @@ public final class RunDirectory implements AutoCloseable {
    * After a failure: a fresh run without a checkpoint removes its directory; otherwise the directory
    * is kept for {@code --resume}. Attaches a {@link Note} saying which to {@code failure}.
    */
-  void failed(Throwable failure) {
+  public void failed(Throwable failure) {
     try {
       if (fresh && !Files.exists(dir.resolve(RunFiles.CHECKPOINT))) {
         for (String n : RUN_ENTRIES) {

@@ -18,6 +18,8 @@ public final class RunFiles {
   public static final String WEIGHTS = "weights.params";
   /** Candidate pools mined during training, kept so a resumed run continues with the same pool. */
   public static final String POOLS = "pools";
+  /** The configuration of a retrieval fine-tuning run (negmine-text's; its presence marks such a run). */
+  public static final String RETRIEVAL_CONFIG = "retrieval.json";
 
   private RunFiles() {}
 

@@ -1,0 +1,86 @@
+package dev.negmine.cli.text;
+
+import dev.negmine.text.finetune.FineTuneConfig;
+import dev.negmine.text.finetune.MiningRule;
+import dev.negmine.text.transformer.TransformerSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The options only retrieval fine-tuning takes (a picocli mixin of {@code train} and
+ * {@code compare}); the shared ones ({@code --epochs}, {@code --batch}, {@code --lr},
+ * {@code --temperature}, {@code --seed}, {@code --text-encoder}, {@code --pool-refresh-every})
+ * are the commands' own and are passed to {@link #config}. Defaults and why: {@link FineTuneConfig}.
+ */
+public final class FineTuneOptions {
+  @Option(names = "--max-steps", description = "fine-tuning: stop after N steps (default: the epochs decide)")
+  Integer maxSteps;
+  @Option(names = "--hard-negatives", description = "fine-tuning: mined hard negatives per query per step; 0 = in-batch negatives only (default 1)")
+  Integer hardNegatives;
+  @Option(names = "--mined-per-query", description = "fine-tuning: candidates mined per query, drawn from each step (default: --hard-negatives)")
+  Integer minedPerQuery;
+  @Option(names = "--relative-margin", description = "fine-tuning: a mined negative scores <= positive - |positive| * m (default 0.05)")
+  Double relativeMargin;
+  @Option(names = "--absolute-margin", description = "fine-tuning: a mined negative scores <= positive - m (default: no rule)")
+  Double absoluteMargin;
+  @Option(names = "--range-min", description = "fine-tuning: skip the N most similar candidates (default 0)")
+  Integer rangeMin;
+  @Option(names = "--range-max", description = "fine-tuning: consider the N most similar candidates (default 100)")
+  Integer rangeMax;
+  @Option(names = "--max-score", description = "fine-tuning: drop candidates scoring above this (default: none)")
+  Double maxScore;
+  @Option(names = "--min-score", description = "fine-tuning: drop candidates scoring below this (default: none)")
+  Double minScore;
+  @Option(names = "--sampling", description = "fine-tuning: top (the most similar admitted candidates, default) or random")
+  String sampling;
+  @Option(names = "--max-length", description = "fine-tuning: word pieces per text while training (default 128; inference uses the model's)")
+  Integer maxLength;
+  @Option(names = "--warmup", description = "fine-tuning: fraction of steps of linear warm-up (default 0.1)")
+  Double warmup;
+  @Option(names = "--weight-decay", description = "fine-tuning: AdamW decoupled weight decay, not on biases and LayerNorm (default 0.01)")
+  Double weightDecay;
+  @Option(names = "--max-grad-norm", description = "fine-tuning: clip the global gradient norm; 0 = never (default 1.0)")
+  Double maxGradNorm;
+  @Option(names = "--freeze-embeddings", description = "fine-tuning: keep the embedding tables fixed")
+  boolean freezeEmbeddings;
+  @Option(names = "--freeze-layers", description = "fine-tuning: keep the lowest N transformer layers fixed (default 0)")
+  Integer freezeLayers;
+  @Option(names = "--symmetric", description = "fine-tuning: also rank the batch's queries for each positive (symmetric MNRL)")
+  boolean symmetric;
+
+  /**
+   * The configuration from these options and the shared ones (null = default).
+   *
+   * @param hardNegativesOverride used instead of {@code --hard-negatives} when not null (compare's arms)
+   */
+  public FineTuneConfig config(String data, String model, Integer epochs, Integer batch, Double lr, Double temperature, long seed,
+      Long refreshEvery, Integer hardNegativesOverride) {
+    FineTuneConfig d = FineTuneConfig.defaults(data);
+    FineTuneConfig.Schedule ds = d.schedule();
+    FineTuneConfig.Schedule s = new FineTuneConfig.Schedule(or(epochs, ds.epochs()), or(maxSteps, ds.maxSteps()),
+        or(lr, ds.learningRate()), or(warmup, ds.warmup()), or(weightDecay, ds.weightDecay()), or(maxGradNorm, ds.maxGradNorm()),
+        freezeEmbeddings, or(freezeLayers, ds.frozenLayers()));
+    int h = hardNegativesOverride != null ? hardNegativesOverride : or(hardNegatives, d.negatives().perQuery());
+    MiningRule dm = d.negatives().mining();
+    MiningRule rule = new MiningRule(or(rangeMin, dm.rangeMin()), or(rangeMax, dm.rangeMax()), or(minScore, dm.minScore()),
+        or(maxScore, dm.maxScore()), or(absoluteMargin, dm.absoluteMargin()), or(relativeMargin, dm.relativeMargin()),
+        or(minedPerQuery, Math.max(1, h)), sampling);
+    if (refreshEvery != null && refreshEvery > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("--pool-refresh-every: too large, got " + refreshEvery);
+    }
+    FineTuneConfig.Negatives n = new FineTuneConfig.Negatives(h, rule, refreshEvery == null ? 0 : refreshEvery.intValue());
+    if (temperature != null && !(temperature > 0)) {
+      throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
+    }
+    FineTuneConfig.Loss loss = new FineTuneConfig.Loss(temperature == null ? d.loss().scale() : 1 / temperature, symmetric);
+    String m = model == null ? TransformerSpec.DEFAULT : model.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!TransformerSpec.names().contains(m)) {
+      throw new IllegalArgumentException("--text-encoder: '" + model + "' cannot be fine-tuned (expected one of "
+          + String.join(", ", TransformerSpec.names()) + "; the quantised -q models are for the adapter)");
+    }
+    return new FineTuneConfig(m, data, or(batch, d.batch()), or(maxLength, d.maxLength()), seed, s, loss, n);
+  }
+
+  private static <T> T or(T v, T fallback) {
+    return v != null ? v : fallback;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.negmine.text.finetune;
+
+import dev.negmine.text.transformer.TransformerSpec;
+
+/**
+ * Everything that decides a retrieval fine-tuning run, saved in the run directory (so
+ * {@code --resume} and {@code --model RUN} need nothing else) and validated once here.
+ *
+ * @param model trainable encoder name ({@link TransformerSpec#names})
+ * @param data BEIR directory (or a built-in task's, resolved by the caller), as given
+ * @param batch queries per step; with {@code h} hard negatives a step embeds {@code batch * (2 + h)} texts
+ * @param maxLength word pieces per text while training (inference keeps the model's own maximum)
+ * @param seed seed of the batch order, dropout and negative sampling
+ * @param schedule optimizer and learning-rate schedule
+ * @param loss the ranking loss
+ * @param negatives hard negatives mined from the corpus, and how they are kept current
+ */
+public record FineTuneConfig(String model, String data, int batch, int maxLength, long seed, Schedule schedule, Loss loss,
+    Negatives negatives) {
+
+  /** Queries per step: sentence-transformers' recipe (and MNRL's usual 32: larger wants more memory than 2 cores give time). */
+  public static final int BATCH = 32;
+  /** Training sequence length: the recipe's 128 (queries are a few words; most documents' signal is early). */
+  public static final int MAX_LENGTH = 128;
+
+  public FineTuneConfig {
+    TransformerSpec.of(model);
+    if (batch < 2) {
+      throw new IllegalArgumentException("--batch must be >= 2 (in-batch negatives need two queries), got " + batch);
+    }
+    if (maxLength < 8) {
+      throw new IllegalArgumentException("--max-length must be >= 8, got " + maxLength);
+    }
+  }
+
+  /**
+   * AdamW with warm-up then linear decay to zero, as sentence-transformers' trainer (the
+   * transformers {@code get_linear_schedule_with_warmup}).
+   *
+   * @param epochs passes over the training queries (each query once per epoch, one of its positives)
+   * @param maxSteps stop after this many steps (0 = the epochs decide); the schedule spans the steps actually run
+   * @param learningRate peak learning rate; 2e-5 is the recipe's for small BERTs (higher forgets the pretraining)
+   * @param warmup fraction of the steps spent warming up linearly from 0 (0.1)
+   * @param weightDecay decoupled decay on all weights but biases and LayerNorm (0.01, BERT's)
+   * @param maxGradNorm global gradient-norm clip (1.0, transformers' default; 0 = none)
+   * @param freezeEmbeddings keep the embedding tables fixed
+   * @param frozenLayers keep the lowest N encoder layers fixed
+   */
+  public record Schedule(int epochs, int maxSteps, double learningRate, double warmup, double weightDecay, double maxGradNorm,
+      boolean freezeEmbeddings, int frozenLayers) {
+    public static Schedule defaults() {
+      return new Schedule(1, 0, 2e-5, 0.1, 0.01, 1.0, false, 0);
+    }
+
+    public Schedule {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+      }
+      if (maxSteps < 0) {
+        throw new IllegalArgumentException("--max-steps must be >= 0, got " + maxSteps);
+      }
+      if (!(learningRate > 0) || learningRate > 1) {
+        throw new IllegalArgumentException("--lr must be in (0, 1], got " + learningRate);
+      }
+      if (!(warmup >= 0 && warmup < 1)) {
+        throw new IllegalArgumentException("--warmup must be in [0, 1), got " + warmup);
+      }
+      if (!(weightDecay >= 0) || !(maxGradNorm >= 0)) {
+        throw new IllegalArgumentException("--weight-decay and --max-grad-norm must be >= 0, got " + weightDecay + ", " + maxGradNorm);
+      }
+      if (frozenLayers < 0) {
+        throw new IllegalArgumentException("--freeze-layers must be >= 0, got " + frozenLayers);
+      }
+    }
+
+    /** Learning rate of step {@code s} (0-based) of {@code total}: linear warm-up, then linear decay to 0. */
+    public double learningRateAt(long s, long total) {
+      long warm = (long) Math.ceil(warmup * total);
+      if (s < warm) {
+        return learningRate * (s + 1) / (double) warm;
+      }
+      return learningRate * Math.max(0, total - s) / (double) Math.max(1, total - warm);
+    }
+  }
+
+  /**
+   * Multiple-negatives ranking loss (InfoNCE over in-batch documents and hard negatives).
+   *
+   * @param scale similarities are multiplied by this before the softmax (20, MNRL's: temperature 0.05)
+   * @param symmetric also rank the queries for each positive document (MultipleNegativesSymmetricRankingLoss)
+   */
+  public record Loss(double scale, boolean symmetric) {
+    public static Loss defaults() {
+      return new Loss(20, false);
+    }
+
+    public Loss {
+      if (!(scale > 0) || scale > 1000) {
+        throw new IllegalArgumentException("--scale must be in (0, 1000], got " + scale);
+      }
+    }
+  }
+
+  /**
+   * Hard negatives: per training query, candidates mined from the corpus with a model (the frozen
+   * one first), positives never among them; each step uses {@code perQuery} of them per query.
+   *
+   * @param perQuery hard negatives per query per step (0 = in-batch negatives only)
+   * @param mining what is a hard negative ({@link MiningRule})
+   * @param refreshEvery re-mine with a snapshot of the current weights every N steps, in the
+   *     background (ANCE); 0 = keep the frozen model's candidates
+   */
+  public record Negatives(int perQuery, MiningRule mining, int refreshEvery) {
+    public static Negatives defaults() {
+      return new Negatives(1, MiningRule.defaults(), 0);
+    }
+
+    public Negatives {
+      if (perQuery < 0 || perQuery > 16) {
+        throw new IllegalArgumentException("--hard-negatives must be in 0..16, got " + perQuery);
+      }
+      if (refreshEvery < 0) {
+        throw new IllegalArgumentException("--pool-refresh-every must be >= 0, got " + refreshEvery);
+      }
+    }
+  }
+
+  /** The defaults of a run on {@code data}. */
+  public static FineTuneConfig defaults(String data) {
+    return new FineTuneConfig(TransformerSpec.DEFAULT, data, BATCH, MAX_LENGTH, 1, Schedule.defaults(), Loss.defaults(),
+        Negatives.defaults());
+  }
+}

@@ -1,0 +1,379 @@
+package dev.negmine.text.finetune;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.text.retrieval.IrMetrics;
+import dev.negmine.text.retrieval.RetrievalData;
+import dev.negmine.text.retrieval.RetrievalEvaluation;
+import dev.negmine.text.transformer.Role;
+import dev.negmine.text.transformer.TokenBatch;
+import dev.negmine.text.transformer.TransformerEncoder;
+import dev.negmine.train.engine.AdamW;
+import dev.negmine.train.engine.TorchRuntime;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One retrieval fine-tuning run on an open encoder: the frozen model's corpus pass (hard-negative
+ * mining and the frozen validation score from one embedding), then steps of multiple-negatives
+ * ranking over in-batch and hard negatives with AdamW under a warm-up / linear-decay schedule, a
+ * validation pass per epoch, checkpoints, and the final evaluation. The run directory and its files
+ * belong to {@link FineTuning}; this class owns the loop and its state. Single-threaded apart from
+ * the background pool refresh ({@link PoolRefresh}).
+ *
+ * <p>The run's own embedding passes (mining, validation) truncate at the training length, as
+ * sentence-transformers' {@code max_seq_length} does: half the cost of the model's 256 on long
+ * documents, and the frozen and fine-tuned figures of the report are measured alike.
+ * {@code negmine eval/embed --model RUN} use the model's own maximum.
+ *
+ * <p>Reproducibility: the batch plan, each step's negatives and dropout (PyTorch's generator is
+ * reseeded per step) are functions of the seed and the step, so a run resumed from a checkpoint
+ * takes the same steps as the uninterrupted one (bit for bit, at the same thread count), except
+ * that a background refresh in flight at the checkpoint restarts.
+ */
+final class FineTuneRun {
+  /** Padded tokens per forward chunk of a step's documents: chunks of similar length waste little on padding. */
+  static final long DOC_CHUNK_TOKENS = 4096;
+
+  private final FineTuneConfig config;
+  private final RetrievalData data;
+  private final TrainingQueries queries;
+  private final TransformerEncoder encoder;
+  private final List<Parameter> trainable;
+  private final AdamW optimizer;
+  private final FineTuneListener listener;
+  private final List<List<List<BatchPlan.Row>>> plan = new ArrayList<>();
+  private final long totalSteps;
+  private final List<String> history = new ArrayList<>();
+  private int[][] pool;
+  private long step;
+  private IrMetrics.Result frozenDev;
+  private IrMetrics.Result frozenTest;
+  private PoolRefresh refresh;
+
+  FineTuneRun(FineTuneConfig config, RetrievalData data, TransformerEncoder encoder, FineTuneListener listener) {
+    this.config = config;
+    this.data = data;
+    this.queries = TrainingQueries.of(data, config.seed());
+    this.encoder = encoder;
+    this.listener = listener;
+    FineTuneConfig.Schedule s = config.schedule();
+    this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
+    boolean[] decays = new boolean[trainable.size()];
+    List<NDArray> arrays = new ArrayList<>();
+    for (int i = 0; i < decays.length; i++) {
+      String n = trainable.get(i).getName();
+      decays[i] = !n.endsWith(".bias") && !n.contains("LayerNorm");
+      arrays.add(trainable.get(i).getArray());
+    }
+    this.optimizer = new AdamW(arrays, decays, s.weightDecay(), s.maxGradNorm());
+    long total = 0;
+    for (int e = 0; e < s.epochs(); e++) {
+      List<List<BatchPlan.Row>> p = BatchPlan.epoch(queries, config.batch(), config.seed(), e);
+      plan.add(p);
+      total += p.size();
+    }
+    this.totalSteps = s.maxSteps() > 0 ? Math.min(s.maxSteps(), total) : total;
+  }
+
+  TrainingQueries queries() {
+    return queries;
+  }
+
+  long totalSteps() {
+    return totalSteps;
+  }
+
+  long step() {
+    return step;
+  }
+
+  List<String> history() {
+    return history;
+  }
+
+  IrMetrics.Result frozenDev() {
+    return frozenDev;
+  }
+
+  IrMetrics.Result frozenTest() {
+    return frozenTest;
+  }
+
+  /**
+   * The frozen model's pass: embeds the corpus and the training queries, mines the candidates and
+   * scores the frozen model on validation (and test, when the data has it) from that one corpus embedding.
+   */
+  void prepare() {
+    listener.onPhase("embedding " + data.corpus().size() + " documents with the frozen model");
+    FloatMatrix docs = FrozenCorpus.embed(encoder, corpusTexts(), config.maxLength());
+    pool = mine(docs, encoder, true);
+    frozenDev = evaluate(queries.devQrels(), docs);
+    frozenTest = data.splits().contains("test") ? RetrievalEvaluation.evaluate(data, data.qrels("test"),
+        t -> encoder.encode(t, Role.QUERY, config.maxLength()), docs) : null;
+    record("{\"eval\": \"frozen\", \"epoch\": 0, \"step\": 0, \"split\": " + json(queries.devSplit())
+        + ", \"dev\": " + (frozenDev == null ? "null" : frozenDev.toJson())
+        + ", \"test\": " + (frozenTest == null ? "null" : frozenTest.toJson()) + "}");
+    if (frozenDev != null) {
+      listener.onEval(0, 0, frozenDev);
+    }
+  }
+
+  /** Candidates per training query: the data's explicit negatives, else mined with {@code model}'s embeddings. */
+  int[][] mine(FloatMatrix docs, TransformerEncoder model, boolean announce) {
+    int[][] out = new int[queries.size()][];
+    if (config.negatives().perQuery() == 0) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = new int[0];
+      }
+      return out;
+    }
+    if (announce) {
+      listener.onPhase("mining hard negatives of " + queries.size() + " training queries");
+    }
+    FloatMatrix q = model.encode(queries.texts(), Role.QUERY, config.maxLength());
+    MiningRule rule = config.negatives().mining();
+    int[][] mined = HardNegativeMiner.mine(q, docs, queries.positives(), queries.textGroup(),
+        rule.withCount(Math.max(rule.count(), config.negatives().perQuery())), config.seed());
+    int empty = 0;
+    for (int i = 0; i < out.length; i++) {
+      int[] explicit = queries.explicitNegatives(i);
+      out[i] = explicit.length > 0 ? explicit : mined[i];
+      if (out[i].length == 0) {
+        empty++;
+      }
+    }
+    if (empty > 0 && announce) {
+      listener.onMessage(empty + " of " + out.length + " training queries have no candidate under the mining rule;"
+          + " they get random corpus documents");
+    }
+    return out;
+  }
+
+  /** Restores the state a checkpoint saved. */
+  void restore(FineTuneCheckpoint c) {
+    List<Parameter> all = encoder.parameters();
+    if (c.weights().size() != all.size() || c.pool().length != queries.size()) {
+      throw new IllegalArgumentException("checkpoint does not match this run: " + c.weights().size() + " weight arrays for "
+          + all.size() + ", candidates of " + c.pool().length + " queries for " + queries.size());
+    }
+    for (int i = 0; i < all.size(); i++) {
+      all.get(i).getArray().set(c.weights().get(i));
+    }
+    optimizer.restore(c.optimizer(), c.step());
+    pool = c.pool();
+    step = c.step();
+    history.clear();
+    history.addAll(c.history());
+    IrMetrics.Result[] f = FineTuneHistory.frozen(history);
+    frozenDev = f[0];
+    frozenTest = f[1];
+  }
+
+  FineTuneCheckpoint checkpoint() {
+    List<float[]> w = new ArrayList<>();
+    for (Parameter p : encoder.parameters()) {
+      w.add(p.getArray().toFloatArray());
+    }
+    return new FineTuneCheckpoint(step, w, optimizer.state(), pool, List.copyOf(history));
+  }
+
+  /** Whether steps remain. */
+  boolean hasNext() {
+    return step < totalSteps;
+  }
+
+  /** Epoch (0-based) and batch of step {@code s}. */
+  private int[] locate(long s) {
+    long k = s;
+    for (int e = 0; e < plan.size(); e++) {
+      if (k < plan.get(e).size()) {
+        return new int[] {e, (int) k};
+      }
+      k -= plan.get(e).size();
+    }
+    throw new IllegalStateException("step " + s + " is past the plan");
+  }
+
+  /** Whether the step just taken ended an epoch (or the run). */
+  boolean atEpochEnd() {
+    return step == totalSteps || locate(step)[1] == 0;
+  }
+
+  /** The epoch (1-based) of the last step taken. */
+  int epochOfLastStep() {
+    return locate(step - 1)[0] + 1;
+  }
+
+  /** Takes one optimizer step. */
+  FineTuneListener.StepRecord next() {
+    if (refresh != null && refresh.done()) {
+      pool = refresh.take();
+      listener.onMessage("step " + step + ": hard negatives re-mined with the weights of step " + refresh.snapshotStep());
+      record("{\"pool_refresh\": " + step + ", \"snapshot_step\": " + refresh.snapshotStep() + "}");
+      refresh = null;
+    }
+    int refreshEvery = config.negatives().refreshEvery();
+    if (refreshEvery > 0 && step > 0 && step % refreshEvery == 0 && refresh == null && config.negatives().perQuery() > 0) {
+      refresh = PoolRefresh.start(this, encoder, step);
+    }
+    long t0 = System.nanoTime();
+    int[] at = locate(step);
+    List<BatchPlan.Row> rows = plan.get(at[0]).get(at[1]);
+    SplittableRandom rnd = new SplittableRandom(config.seed() * 0x2545F4914F6CDD1DL + step);
+    int b = rows.size();
+    int h = config.negatives().perQuery();
+    List<String> qTexts = new ArrayList<>(b);
+    int[] docRows = new int[b * (1 + h)];
+    for (int i = 0; i < b; i++) {
+      BatchPlan.Row r = rows.get(i);
+      qTexts.add(queries.texts().get(r.query()));
+      docRows[i] = r.positive();
+      int[] neg = negatives(r.query(), h, rnd);
+      for (int j = 0; j < h; j++) {
+        docRows[b + j * b + i] = neg[j];
+      }
+    }
+    boolean[] masked = new boolean[b * docRows.length];
+    for (int i = 0; i < b; i++) {
+      for (int c = 0; c < docRows.length; c++) {
+        masked[i * docRows.length + c] = c != i && queries.isPositive(rows.get(i).query(), docRows[c]);
+      }
+    }
+    List<String> dTexts = new ArrayList<>(docRows.length);
+    for (int d : docRows) {
+      dTexts.add(data.corpus().get(d).embeddingText());
+    }
+    TorchRuntime.engine().setRandomSeed((int) (config.seed() * 1_000_003L + step));
+    double lossValue;
+    long tokens;
+    try (NDManager scope = encoder.manager().newSubManager();
+        GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
+      TokenBatch qb = encoder.tokenize(encoder.withPrompt(qTexts, Role.QUERY), config.maxLength());
+      NDArray q = encoder.forward(scope, qb, true);
+      tokens = qb.tokens();
+      List<String> prompted = encoder.withPrompt(dTexts, Role.DOCUMENT);
+      int[][] chunks = encoder.buckets(prompted, prompted.size(), DOC_CHUNK_TOKENS);
+      NDList parts = new NDList();
+      int[] order = new int[prompted.size()];
+      int o = 0;
+      for (int[] chunk : chunks) {
+        List<String> part = new ArrayList<>(chunk.length);
+        for (int i : chunk) {
+          part.add(prompted.get(i));
+          order[o++] = i;
+        }
+        TokenBatch db = encoder.tokenize(part, config.maxLength());
+        tokens += db.tokens();
+        parts.add(encoder.forward(scope, db, true));
+      }
+      // rows back into step order: position of each document row in the concatenation
+      long[] inverse = new long[order.length];
+      for (int i = 0; i < order.length; i++) {
+        inverse[order[i]] = i;
+      }
+      NDArray docs = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+      docs = docs.get(scope.create(inverse));
+      NDArray loss = RankingLoss.loss(scope, q, docs, masked, config.loss().scale(), config.loss().symmetric());
+      gc.backward(loss);
+      lossValue = loss.getFloat();
+    }
+    double lr = config.schedule().learningRateAt(step, totalSteps);
+    double norm = optimizer.step(lr);
+    step++;
+    FineTuneListener.StepRecord rec = new FineTuneListener.StepRecord(step, at[0] + 1, lossValue, lr, norm, tokens,
+        (System.nanoTime() - t0) / 1e9);
+    record(rec.toJson());
+    if (!Double.isFinite(lossValue)) {
+      throw new IllegalStateException("step " + step + ": the loss is " + lossValue + " (lower --lr?)");
+    }
+    return rec;
+  }
+
+  /** {@code h} negatives of query {@code q}: a seeded choice among its candidates, topped up with random non-positive documents. */
+  private int[] negatives(int q, int h, SplittableRandom rnd) {
+    int[] out = new int[h];
+    int[] cand = pool[q];
+    int n = 0;
+    if (cand.length <= h) {
+      for (int c : cand) {
+        out[n++] = c;
+      }
+    } else {
+      int[] idx = cand.clone();
+      for (int i = 0; i < h; i++) {
+        int j = i + rnd.nextInt(idx.length - i);
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        out[n++] = idx[i];
+      }
+    }
+    int corpus = data.corpus().size();
+    for (int tries = 0; n < h && tries < 1000; tries++) {
+      int d = rnd.nextInt(corpus);
+      if (!queries.isPositive(q, d)) {
+        out[n++] = d;
+      }
+    }
+    if (n < h) {
+      throw new IllegalStateException("query " + queries.ids().get(q) + ": no document in the corpus is not one of its positives");
+    }
+    return out;
+  }
+
+  /**
+   * Validation with the current weights: embeds the corpus once, scores the dev judgments (null
+   * when there are none) and, when {@code withTest}, the test split too.
+   *
+   * @return {dev, test}, either may be null
+   */
+  IrMetrics.Result[] evaluateNow(boolean withTest) {
+    listener.onPhase("embedding " + data.corpus().size() + " documents for validation");
+    FloatMatrix docs = encoder.encode(corpusTexts(), Role.DOCUMENT, config.maxLength());
+    IrMetrics.Result dev = evaluate(queries.devQrels(), docs);
+    IrMetrics.Result test = withTest && data.splits().contains("test")
+        ? RetrievalEvaluation.evaluate(data, data.qrels("test"), t -> encoder.encode(t, Role.QUERY, config.maxLength()), docs) : null;
+    return new IrMetrics.Result[] {dev, test};
+  }
+
+  private IrMetrics.Result evaluate(Map<String, Map<String, Integer>> qrels, FloatMatrix docs) {
+    if (qrels.isEmpty()) {
+      return null;
+    }
+    return RetrievalEvaluation.evaluate(data, qrels, t -> encoder.encode(t, Role.QUERY, config.maxLength()), docs);
+  }
+
+  /** The corpus as the encoder embeds it (title + " " + text), in corpus order. */
+  List<String> corpusTexts() {
+    return data.corpus().stream().map(d -> d.embeddingText()).toList();
+  }
+
+  void record(String jsonLine) {
+    history.add(jsonLine);
+  }
+
+  /** Stops a refresh in flight (the run ends or fails). */
+  void stopRefresh() {
+    if (refresh != null) {
+      refresh.cancel();
+      refresh = null;
+    }
+  }
+
+  FineTuneConfig config() {
+    return config;
+  }
+
+  static String json(String s) {
+    return dev.negmine.core.io.Json.write(s);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.negmine.text.finetune;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.negmine.text.retrieval.Document;
+import dev.negmine.text.retrieval.RetrievalData;
+import dev.negmine.text.transformer.TransformerEncoder;
+import dev.negmine.text.weights.Safetensors;
+import dev.negmine.text.weights.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real fine-tuning run of MiniLM on a small corpus: it trains (weights change, the loss is
+ * finite), writes its files, and a run interrupted after a checkpoint and resumed ends with the
+ * same weights and step history, bit for bit, as the uninterrupted one.
+ */
+class FineTuningTest {
+  private static final String[] TOPICS = {
+      "compiler|A program that translates source code into machine code before it runs.",
+      "interpreter|A program that executes source code statement by statement.",
+      "router|A network device that forwards packets between networks.",
+      "switch|A device that connects machines on one local network by their hardware addresses.",
+      "kernel|The core of an operating system that manages memory, processes and devices.",
+      "shell|A command language interpreter that gives users access to the operating system.",
+      "cache|A small fast memory that keeps recently used data close to the processor.",
+      "compression|Encoding data in fewer bits than the original representation.",
+      "encryption|Encoding a message so that only authorised parties can read it.",
+      "database|An organised collection of data with software to query and update it.",
+      "spreadsheet|An application that arranges data in a grid of cells with formulas.",
+      "firewall|A system that filters network traffic according to security rules.",
+      "debugger|A tool that runs a program step by step to find its errors.",
+      "garbage collection|Automatic reclamation of memory a program no longer uses.",
+      "hash table|A data structure that maps keys to values through a hash function.",
+      "mutex|A lock that lets one thread at a time enter a critical section.",
+  };
+
+  static RetrievalData data() {
+    List<Document> corpus = new ArrayList<>();
+    Map<String, String> queries = new LinkedHashMap<>();
+    Map<String, Map<String, Integer>> train = new LinkedHashMap<>();
+    Map<String, Map<String, Integer>> test = new LinkedHashMap<>();
+    for (int i = 0; i < TOPICS.length; i++) {
+      String[] t = TOPICS[i].split("\\|");
+      corpus.add(new Document("d" + i, "", t[1]));
+      queries.put("q" + i, t[0]);
+      queries.put("w" + i, "what is a " + t[0]);
+      train.put("q" + i, Map.of("d" + i, 1));
+      if (i < 10) {
+        train.put("w" + i, Map.of("d" + i, 1));
+      } else {
+        test.put("w" + i, Map.of("d" + i, 1));
+      }
+    }
+    Map<String, Map<String, Map<String, Integer>>> qrels = new LinkedHashMap<>();
+    qrels.put("train", train);
+    qrels.put("test", test);
+    return new RetrievalData(corpus, queries, qrels, Map.of(), "topics");
+  }
+
+  static FineTuneConfig config(int maxSteps) {
+    FineTuneConfig d = FineTuneConfig.defaults("topics");
+    FineTuneConfig.Schedule s = new FineTuneConfig.Schedule(2, maxSteps, 1e-4, 0.1, 0.01, 1.0, false, 0);
+    return new FineTuneConfig(d.model(), "topics", 4, 32, 3, s, d.loss(),
+        new FineTuneConfig.Negatives(1, MiningRule.defaults().withCount(2), 0));
+  }
+
+  @Test
+  void trainsWritesItsFilesAndResumesExactly(@TempDir Path dir) throws Exception {
+    RetrievalData data = data();
+    Path straight = dir.resolve("straight");
+    FineTuneSummary s = FineTuning.train(config(5), data, straight, new FineTuning.Options(false, 2), new FineTuneListener() {});
+    assertEquals(5, s.steps());
+    assertEquals("train (held out)", s.devSplit());
+    for (String f : List.of("retrieval.json", "metrics.jsonl", "summary.json", "model/weights.safetensors")) {
+      assertTrue(Files.exists(straight.resolve(f)), f);
+    }
+    assertFalse(Files.exists(straight.resolve("checkpoint.bin")), "the checkpoint goes when the run ends");
+    assertTrue(s.frozen()[1] != null && s.tuned()[1] != null, "test split scored before and after");
+    List<FineTuneListener.StepRecord> steps = FineTuneHistory.steps(FineTuning.history(straight));
+    assertEquals(5, steps.size());
+    steps.forEach(r -> assertTrue(Double.isFinite(r.loss()) && r.loss() > 0 && r.tokens() > 0));
+
+    // the weights moved away from the pretrained ones, and open() gives them back
+    try (TransformerEncoder pre = TransformerEncoder.pretrained(FineTuneConfig.defaults("x").model());
+        TransformerEncoder tuned = FineTuning.open(straight)) {
+      float[] a = pre.weights().get(5).data();
+      float[] b = tuned.weights().get(5).data();
+      assertFalse(java.util.Arrays.equals(a, b), "fine-tuning changed the weights");
+    }
+
+    // interrupted after step 3 (checkpoint at step 2), then resumed
+    Path broken = dir.resolve("broken");
+    RuntimeException stop = new RuntimeException("stop");
+    assertThrows(RuntimeException.class, () -> FineTuning.train(config(5), data, broken, new FineTuning.Options(false, 2),
+        new FineTuneListener() {
+          @Override
+          public void onStep(StepRecord r, long total) {
+            if (r.step() == 3) {
+              throw stop;
+            }
+          }
+        }));
+    assertTrue(Files.exists(broken.resolve("checkpoint.bin")), "a failure after a checkpoint keeps the run");
+    assertFalse(Files.exists(broken.resolve("model")));
+    FineTuning.train(null, data, broken, new FineTuning.Options(true, 2), new FineTuneListener() {});
+    Map<String, Tensor> x = Safetensors.read(straight.resolve("model/weights.safetensors"));
+    Map<String, Tensor> y = Safetensors.read(broken.resolve("model/weights.safetensors"));
+    assertEquals(x.keySet(), y.keySet());
+    for (String k : x.keySet()) {
+      assertArrayEquals(x.get(k).data(), y.get(k).data(), k);
+    }
+    List<String> a = FineTuning.history(straight).stream().filter(l -> l.contains("\"loss\"")).map(FineTuningTest::noTime).toList();
+    List<String> b = FineTuning.history(broken).stream().filter(l -> l.contains("\"loss\"")).map(FineTuningTest::noTime).toList();
+    assertEquals(a, b);
+  }
+
+  @Test
+  void aFreshRunThatFailsBeforeItsFirstCheckpointLeavesNothing(@TempDir Path dir) {
+    Path out = dir.resolve("r");
+    RetrievalData noTrain = new RetrievalData(data().corpus(), data().queries(), Map.of("test", data().qrels("test")), Map.of(), "x");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FineTuning.train(config(2), noTrain, out, FineTuning.Options.fresh(), new FineTuneListener() {}));
+    assertTrue(e.getMessage().contains("no training judgments"), e.getMessage());
+    assertFalse(Files.exists(out), "no stub directory");
+  }
+
+  private static String noTime(String line) {
+    return line.replaceAll("\"seconds\": [0-9.]+", "");
+  }
+}
