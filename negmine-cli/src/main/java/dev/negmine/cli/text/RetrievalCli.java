@@ -100,14 +100,17 @@ public final class RetrievalCli {
   /** The fine-tuned encoder of retrieval run {@code run}, named after the run. */
   public static RoleEncoder openRun(Path run) throws IOException {
     TransformerEncoder t = dev.negmine.text.finetune.FineTuning.open(run);
-    String n = t.name() + " fine-tuned (" + run + ")";
+    return roles(t, t.name() + " fine-tuned (" + run + ")");
+  }
+
+  private static RoleEncoder roles(TransformerEncoder t, String name) {
     return new RoleEncoder() {
       public FloatMatrix encode(List<String> texts, Role role) {
         return t.encode(texts, role);
       }
 
       public String name() {
-        return n;
+        return name;
       }
 
       public void close() {
@@ -120,20 +123,7 @@ public final class RetrievalCli {
   public static RoleEncoder open(String name) {
     String n = name == null ? TransformerSpec.DEFAULT : name.trim().toLowerCase(Locale.ROOT);
     if (TransformerSpec.names().contains(n)) {
-      TransformerEncoder t = TransformerEncoder.pretrained(n);
-      return new RoleEncoder() {
-        public FloatMatrix encode(List<String> texts, Role role) {
-          return t.encode(texts, role);
-        }
-
-        public String name() {
-          return n;
-        }
-
-        public void close() {
-          t.close();
-        }
-      };
+      return roles(TransformerEncoder.pretrained(n), n);
     }
     TextEncoder e;
     try {
@@ -167,6 +157,7 @@ public final class RetrievalCli {
    * {@code run} when not null (data default: the run's own).
    */
   public static int eval(Path data, String task, String split, String encoder, Path run, boolean json) throws IOException {
+    FineTuneCli.useAllCores();
     if (run != null && encoder != null) {
       throw new UserInputException("give --model RUN or --text-encoder NAME, not both");
     }
@@ -212,6 +203,7 @@ public final class RetrievalCli {
 
   /** As {@link #embed(Path, String, String, Path)} with the fine-tuned encoder of {@code run} when not null. */
   public static int embed(Path file, String role, String encoder, Path run, Path out) throws IOException {
+    FineTuneCli.useAllCores();
     Role r;
     try {
       r = Role.valueOf(role == null ? "DOCUMENT" : role.trim().toUpperCase(Locale.ROOT));

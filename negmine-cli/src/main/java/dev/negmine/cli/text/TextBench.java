@@ -51,6 +51,7 @@ public final class TextBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FineTuneCli.useAllCores(); // the thread count fine-tuning runs with
     if (batch < 1 || tokens < 3 || steps < 1) {
       throw new UserInputException("--batch, --steps must be >= 1 and --tokens >= 3; got " + batch + ", " + steps + ", " + tokens);
     }

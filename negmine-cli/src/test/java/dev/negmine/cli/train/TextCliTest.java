@@ -138,6 +138,10 @@ class TextCliTest {
     Files.writeString(bad, "{\"anchor\": \"a\", \"positive\": \"b\"}\n{\"anchor\": \"a\"}\n");
     Result r = run("train", "--data", bad.toString(), "--out", dir.resolve("r").toString(), "--no-progress");
     assertEquals(2, r.code);
+    // anchor/positive JSONL fine-tunes the transformer by default: the retrieval reader's message
+    assertTrue(r.err.contains("bad.jsonl:2: field 'positive' is missing"), r.err);
+    r = run("train", "--data", bad.toString(), "--encoder", "adapter", "--out", dir.resolve("r").toString(), "--no-progress");
+    assertEquals(2, r.code);
     assertTrue(r.err.contains("line 2: missing field 'positive'"), r.err);
     Result u = run("train", "--task", "wordnet", "--text-encoder", "minilm", "--out", dir.resolve("u").toString());
     assertEquals(2, u.code);

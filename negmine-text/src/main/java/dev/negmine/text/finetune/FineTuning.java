@@ -58,15 +58,16 @@ public final class FineTuning {
     long start = System.nanoTime();
     try (RunDirectory run = RunDirectory.open(dir, !options.resume())) {
       FineTuneConfig c = options.resume() ? readConfig(dir) : config;
+      FineTuneRun loop = null;
       try (TransformerEncoder encoder = TransformerEncoder.pretrained(c.model())) {
-        FineTuneRun loop = new FineTuneRun(c, data, encoder, listener);
-        try {
-          return train(loop, c, dir, options, listener, start, encoder);
-        } catch (IOException | RuntimeException | Error e) {
+        loop = new FineTuneRun(c, data, encoder, listener);
+        return train(loop, c, dir, options, listener, start, encoder);
+      } catch (IOException | RuntimeException | Error e) {
+        if (loop != null) {
           loop.stopRefresh();
-          run.failed(e);
-          throw e;
         }
+        run.failed(e);
+        throw e;
       }
     }
   }

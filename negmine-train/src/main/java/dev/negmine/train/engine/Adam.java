@@ -244,6 +244,17 @@ public final class Adam {
 
   /** Copies of the first- and then the second-moment arrays, parameter by parameter, for checkpoints. */
   public List<float[]> state() {
+    return copyMoments(m, v);
+  }
+
+  /** Restores moments and the step count saved from an optimizer over the same parameters. */
+  public void restore(List<float[]> state, long steps) {
+    restoreMoments(state, m, v);
+    this.t = steps;
+  }
+
+  /** Copies of {@code m}'s then {@code v}'s arrays (the checkpoint layout of negmine's Adam optimizers). */
+  static List<float[]> copyMoments(float[][] m, float[][] v) {
     List<float[]> out = new ArrayList<>();
     for (float[] a : m) {
       out.add(a.clone());
@@ -254,8 +265,8 @@ public final class Adam {
     return out;
   }
 
-  /** Restores moments and the step count saved from an optimizer over the same parameters. */
-  public void restore(List<float[]> state, long steps) {
+  /** Copies {@code state} (as {@link #copyMoments} lays it out) into {@code m} and {@code v}, checking every length. */
+  static void restoreMoments(List<float[]> state, float[][] m, float[][] v) {
     if (state.size() != 2 * m.length) {
       throw new IllegalArgumentException("optimizer state has " + state.size() + " arrays, expected " + 2 * m.length);
     }
@@ -267,6 +278,5 @@ public final class Adam {
       }
       System.arraycopy(state.get(i), 0, target, 0, target.length);
     }
-    this.t = steps;
   }
 }

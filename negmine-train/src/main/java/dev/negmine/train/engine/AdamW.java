@@ -3,7 +3,6 @@ package dev.negmine.train.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,7 +68,8 @@ public final class AdamW {
   /**
    * One update with learning rate {@code lr} from the accumulated gradients, which are zeroed.
    *
-   * @return the global gradient norm before clipping
+   * @return the global gradient norm before clipping; when it is not finite nothing was updated
+   *     (the step count stays), as a loss scaler skips an overflowing step
    */
   public double step(double lr) {
     double sq = 0;
@@ -86,6 +86,9 @@ public final class AdamW {
     }
     double norm = Math.sqrt(sq);
     lastNorm = norm;
+    if (!Double.isFinite(norm)) {
+      return norm; // a NaN or infinite gradient: no update (clipping would turn it into NaN weights); the caller decides
+    }
     // clip_grad_norm_: scale by max / (norm + 1e-6) when that is below 1
     float scale = maxNorm > 0 && norm > maxNorm ? (float) (maxNorm / (norm + 1e-6)) : 1f;
     t++;
@@ -133,14 +136,7 @@ public final class AdamW {
 
   /** Copies of the first- then the second-moment arrays, for checkpoints. */
   public List<float[]> state() {
-    List<float[]> out = new ArrayList<>();
-    for (float[] a : m) {
-      out.add(a.clone());
-    }
-    for (float[] a : v) {
-      out.add(a.clone());
-    }
-    return out;
+    return Adam.copyMoments(m, v);
   }
 
   /**
@@ -148,17 +144,7 @@ public final class AdamW {
    * the weights from the arrays (which the caller restored first).
    */
   public void restore(List<float[]> state, long steps) {
-    if (state.size() != 2 * m.length) {
-      throw new IllegalArgumentException("optimizer state has " + state.size() + " arrays, expected " + 2 * m.length);
-    }
-    for (int i = 0; i < state.size(); i++) {
-      float[] target = i < m.length ? m[i] : v[i - m.length];
-      if (state.get(i).length != target.length) {
-        throw new IllegalArgumentException("optimizer state array " + i + " has " + state.get(i).length
-            + " values, expected " + target.length);
-      }
-      System.arraycopy(state.get(i), 0, target, 0, target.length);
-    }
+    Adam.restoreMoments(state, m, v);
     for (int i = 0; i < params.size(); i++) {
       w[i] = params.get(i).toFloatArray();
     }
