@@ -54,6 +54,8 @@ public final class FineTuneCompare {
           dev.negmine.cli.train.FineTuneReport.write(run);
         }
         done.add(new Outcome(arm.name(), seed, s));
+        err.printf(Locale.ROOT, "%s, seed %d: nDCG@10 %.4f (frozen %.4f)%n", arm.name(), seed, scored(s.tuned()).ndcg10(),
+            scored(s.frozen()).ndcg10());
       }
     }
     String md = table(done);

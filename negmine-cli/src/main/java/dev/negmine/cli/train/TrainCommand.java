@@ -279,6 +279,23 @@ public final class TrainCommand implements Callable<Integer> {
 
   private int fineTune() throws IOException {
     long start = System.nanoTime();
+    java.util.Map<String, Object> imageOnly = new java.util.LinkedHashMap<>();
+    imageOnly.put("--recipe", recipe);
+    imageOnly.put("--miner", miner);
+    imageOnly.put("--loss", loss);
+    imageOnly.put("--queue", queue);
+    imageOnly.put("--pool", pool);
+    imageOnly.put("--mix", mix);
+    imageOnly.put("--negatives", negatives);
+    imageOnly.put("--m-per-class", mPerClass);
+    imageOnly.put("--augment", augment);
+    for (var e : imageOnly.entrySet()) {
+      if (e.getValue() != null) {
+        throw new IllegalArgumentException(e.getKey() + " is an option of the image and adapter pipeline; fine-tuning the transformer"
+            + " takes --hard-negatives, --relative-margin, --pool-refresh-every, ... (negmine train --help); give --encoder adapter"
+            + " to train a head over the frozen encoder instead");
+      }
+    }
     dev.negmine.cli.text.FineTuneCli.useAllCores();
     Path dir;
     dev.negmine.text.finetune.FineTuneConfig config = null;

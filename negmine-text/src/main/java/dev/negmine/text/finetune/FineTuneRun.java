@@ -36,8 +36,9 @@ import java.util.SplittableRandom;
  *
  * <p>Reproducibility: the batch plan, each step's negatives and dropout (PyTorch's generator is
  * reseeded per step) are functions of the seed and the step, so a run resumed from a checkpoint
- * takes the same steps as the uninterrupted one (bit for bit, at the same thread count), except
- * that a background refresh in flight at the checkpoint restarts.
+ * takes the same steps as the uninterrupted one (same batches, negatives and dropout; the same
+ * losses; weights bit for bit in isolated runs, see docs/text-retrieval.md for the exceptions
+ * seen), except that a background refresh in flight at the checkpoint restarts.
  */
 final class FineTuneRun {
   /** Padded tokens per forward chunk of a step's documents: chunks of similar length waste little on padding. */
@@ -121,8 +122,8 @@ final class FineTuneRun {
    * scores the frozen model on validation (and test, when the data has it) from that one corpus embedding.
    */
   void prepare() {
-    listener.onPhase("embedding " + data.corpus().size() + " documents with the frozen model");
-    FloatMatrix docs = FrozenCorpus.embed(encoder, corpusTexts(), config.maxLength());
+    FloatMatrix docs = FrozenCorpus.embed(encoder, corpusTexts(), config.maxLength(),
+        () -> listener.onPhase("embedding " + data.corpus().size() + " documents with the frozen model"));
     pool = mine(docs, encoder, true);
     frozenDev = evaluate(queries.devQrels(), docs);
     frozenTest = data.splits().contains("test") ? RetrievalEvaluation.evaluate(data, data.qrels("test"),

@@ -19,10 +19,14 @@ final class FrozenCorpus {
 
   private FrozenCorpus() {}
 
-  /** {@code pretrained}'s document embeddings of {@code texts}; {@code pretrained} must hold the pretrained weights. */
-  static synchronized FloatMatrix embed(TransformerEncoder pretrained, List<String> texts, int maxLength) {
+  /**
+   * {@code pretrained}'s document embeddings of {@code texts}; {@code pretrained} must hold the
+   * pretrained weights. {@code onPass} runs before a pass that is not cached (progress).
+   */
+  static synchronized FloatMatrix embed(TransformerEncoder pretrained, List<String> texts, int maxLength, Runnable onPass) {
     Key k = new Key(pretrained.name(), maxLength, List.copyOf(texts));
     if (!k.equals(key)) {
+      onPass.run();
       value = pretrained.encode(texts, Role.DOCUMENT, maxLength);
       key = k;
     }
