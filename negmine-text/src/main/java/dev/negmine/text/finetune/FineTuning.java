@@ -35,7 +35,7 @@ import java.util.Locale;
  */
 public final class FineTuning {
   public static final String WEIGHTS = "weights.safetensors";
-  /** Steps between checkpoints unless given: about 10 minutes of 2-core training at the defaults. */
+  /** Steps between checkpoints unless given: about 4 minutes of 2-core training at the defaults (5.2 s a step on FOLDOC). */
   public static final int CHECKPOINT_EVERY = 50;
 
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
