@@ -1,17 +1,12 @@
 package dev.negmine.text.finetune;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.text.retrieval.IrMetrics;
 import dev.negmine.text.retrieval.RetrievalData;
 import dev.negmine.text.retrieval.RetrievalEvaluation;
 import dev.negmine.text.transformer.Role;
-import dev.negmine.text.transformer.TokenBatch;
 import dev.negmine.text.transformer.TransformerEncoder;
 import dev.negmine.train.engine.AdamW;
 import dev.negmine.train.engine.TorchRuntime;
@@ -41,9 +36,6 @@ import java.util.SplittableRandom;
  * seen), except that a background refresh in flight at the checkpoint restarts.
  */
 final class FineTuneRun {
-  /** Padded tokens per forward chunk of a step's documents: chunks of similar length waste little on padding. */
-  static final long DOC_CHUNK_TOKENS = 4096;
-
   private final FineTuneConfig config;
   private final RetrievalData data;
   private final TrainingQueries queries;
@@ -51,6 +43,7 @@ final class FineTuneRun {
   private final List<Parameter> trainable;
   private final AdamW optimizer;
   private final FineTuneListener listener;
+  private final LossStep lossStep;
   private final List<List<List<BatchPlan.Row>>> plan = new ArrayList<>();
   private final long totalSteps;
   private final List<String> history = new ArrayList<>();
@@ -74,6 +67,7 @@ final class FineTuneRun {
     this.queries = TrainingQueries.of(data, config.seed());
     this.encoder = encoder;
     this.listener = listener;
+    this.lossStep = new DirectLossStep(config);
     FineTuneConfig.Schedule s = config.schedule();
     this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
     boolean[] decays = new boolean[trainable.size()];
@@ -238,6 +232,34 @@ final class FineTuneRun {
     int[] at = locate(step);
     List<BatchPlan.Row> rows = plan.get(at[0]).get(at[1]);
     SplittableRandom rnd = new SplittableRandom(config.seed() * 0x2545F4914F6CDD1DL + step);
+    StepBatch batch = assemble(rows, rnd);
+    TorchRuntime.engine().setRandomSeed((int) (config.seed() * 1_000_003L + step));
+    LossStep.Result result = lossStep.run(encoder, batch);
+    double lossValue = result.loss();
+    long tokens = result.tokens();
+    double lr = config.schedule().learningRateAt(step, totalSteps);
+    double norm = optimizer.step(lr);
+    if (!Double.isFinite(norm)) {
+      skipped++;
+      listener.onMessage("step " + (step + 1) + ": the loss is " + lossValue + " and the gradient norm " + norm
+          + "; the update was skipped (" + skipped
+          + " so far; queries " + rows.stream().map(r -> queries.ids().get(r.query())).limit(8).toList() + "...)");
+      if (skipped > MAX_SKIPPED) {
+        throw new IllegalStateException("more than " + MAX_SKIPPED + " steps had a non-finite gradient; lower --lr?");
+      }
+    }
+    step++;
+    FineTuneListener.StepRecord rec = new FineTuneListener.StepRecord(step, at[0] + 1, lossValue, lr, norm, tokens,
+        (System.nanoTime() - t0) / 1e9);
+    record(rec.toJson());
+    return rec;
+  }
+
+  /**
+   * The step's inputs: the rows' query texts, their positives then {@code h} negatives per query
+   * (column {@code b + j * b + i} is query {@code i}'s {@code j}-th), and the mask of judged positives.
+   */
+  private StepBatch assemble(List<BatchPlan.Row> rows, SplittableRandom rnd) {
     int b = rows.size();
     int h = config.negatives().perQuery();
     List<String> qTexts = new ArrayList<>(b);
@@ -261,56 +283,7 @@ final class FineTuneRun {
     for (int d : docRows) {
       dTexts.add(data.corpus().get(d).embeddingText());
     }
-    TorchRuntime.engine().setRandomSeed((int) (config.seed() * 1_000_003L + step));
-    double lossValue;
-    long tokens;
-    try (NDManager scope = encoder.manager().newSubManager();
-        GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
-      TokenBatch qb = encoder.tokenize(encoder.withPrompt(qTexts, Role.QUERY), config.maxLength());
-      NDArray q = encoder.forward(scope, qb, true);
-      tokens = qb.tokens();
-      List<String> prompted = encoder.withPrompt(dTexts, Role.DOCUMENT);
-      int[][] chunks = encoder.buckets(prompted, prompted.size(), DOC_CHUNK_TOKENS);
-      NDList parts = new NDList();
-      int[] order = new int[prompted.size()];
-      int o = 0;
-      for (int[] chunk : chunks) {
-        List<String> part = new ArrayList<>(chunk.length);
-        for (int i : chunk) {
-          part.add(prompted.get(i));
-          order[o++] = i;
-        }
-        TokenBatch db = encoder.tokenize(part, config.maxLength());
-        tokens += db.tokens();
-        parts.add(encoder.forward(scope, db, true));
-      }
-      // rows back into step order: position of each document row in the concatenation
-      long[] inverse = new long[order.length];
-      for (int i = 0; i < order.length; i++) {
-        inverse[order[i]] = i;
-      }
-      NDArray docs = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
-      docs = docs.get(scope.create(inverse));
-      NDArray loss = RankingLoss.loss(scope, q, docs, masked, config.loss().scale(), config.loss().symmetric());
-      gc.backward(loss);
-      lossValue = loss.getFloat();
-    }
-    double lr = config.schedule().learningRateAt(step, totalSteps);
-    double norm = optimizer.step(lr);
-    if (!Double.isFinite(norm)) {
-      skipped++;
-      listener.onMessage("step " + (step + 1) + ": the loss is " + lossValue + " and the gradient norm " + norm
-          + "; the update was skipped (" + skipped
-          + " so far; queries " + rows.stream().map(r -> queries.ids().get(r.query())).limit(8).toList() + "...)");
-      if (skipped > MAX_SKIPPED) {
-        throw new IllegalStateException("more than " + MAX_SKIPPED + " steps had a non-finite gradient; lower --lr?");
-      }
-    }
-    step++;
-    FineTuneListener.StepRecord rec = new FineTuneListener.StepRecord(step, at[0] + 1, lossValue, lr, norm, tokens,
-        (System.nanoTime() - t0) / 1e9);
-    record(rec.toJson());
-    return rec;
+    return new StepBatch(qTexts, dTexts, docRows, masked);
   }
 
   /** {@code h} negatives of query {@code q}: a seeded choice among its candidates, topped up with random non-positive documents. */

@@ -1,0 +1,34 @@
+package dev.negmine.text.finetune;
+
+import java.util.List;
+
+/**
+ * What one fine-tuning step trains on, assembled on the host before any forward pass: the
+ * queries' texts, the documents' texts (column {@code i < B} is query {@code i}'s positive, the
+ * rest are negatives; every column is a negative of every other query) and which (query, column)
+ * pairs are left out of the softmax. Immutable by convention (the arrays are not copied).
+ *
+ * @param queryTexts {@code B} query texts, without prompts
+ * @param docTexts {@code C >= B} document texts (title + " " + text), without prompts
+ * @param docRows corpus row of each document column
+ * @param masked row-major {@code [B, C]}: true where column {@code c} must not count for query {@code i}
+ *     (a judged positive other than its own column); the diagonal is false
+ */
+public record StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, boolean[] masked) {
+  public StepBatch {
+    int b = queryTexts.size();
+    int c = docTexts.size();
+    if (c < b || docRows.length != c || masked.length != b * c) {
+      throw new IllegalArgumentException("step batch: " + b + " queries, " + c + " documents, " + docRows.length
+          + " rows, mask of " + masked.length);
+    }
+  }
+
+  public int queries() {
+    return queryTexts.size();
+  }
+
+  public int columns() {
+    return docTexts.size();
+  }
+}
