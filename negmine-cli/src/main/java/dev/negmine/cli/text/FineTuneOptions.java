@@ -47,6 +47,21 @@ public final class FineTuneOptions {
   @Option(names = "--symmetric", description = "fine-tuning: also rank the batch's queries for each positive (symmetric MNRL)")
   boolean symmetric;
 
+  private Integer queue;
+  private String mix;
+  private String mixTo;
+
+  /**
+   * The negative-source options {@code train} shares with the image pipeline ({@code --queue},
+   * {@code --mix}, {@code --mix-to}), which fine-tuning takes too; null = none.
+   */
+  public FineTuneOptions sources(Integer queueRows, String mixSpec, String mixToSpec) {
+    this.queue = queueRows;
+    this.mix = mixSpec;
+    this.mixTo = mixToSpec;
+    return this;
+  }
+
   /**
    * The configuration from these options and the shared ones (null = default).
    *
@@ -67,7 +82,8 @@ public final class FineTuneOptions {
     if (refreshEvery != null && refreshEvery > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("--pool-refresh-every: too large, got " + refreshEvery);
     }
-    FineTuneConfig.Negatives n = new FineTuneConfig.Negatives(h, rule, refreshEvery == null ? 0 : refreshEvery.intValue());
+    FineTuneConfig.Negatives n = new FineTuneConfig.Negatives(h, rule, refreshEvery == null ? 0 : refreshEvery.intValue(),
+        queue == null ? 0 : queue, mix, mixTo);
     if (temperature != null && !(temperature > 0)) {
       throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
     }

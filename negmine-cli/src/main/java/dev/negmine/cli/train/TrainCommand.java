@@ -97,7 +97,8 @@ public final class TrainCommand implements Callable<Integer> {
   boolean stopOnCollapse;
   @Option(names = "--no-progress", description = "no progress bar")
   boolean noProgress;
-  @Option(names = "--queue", description = "memory queue rows (MoCo / cross-batch memory); 0 = none")
+  @Option(names = "--queue", description = "memory queue rows (MoCo / cross-batch memory); 0 = none. Fine-tuning: the last N documents' embeddings,"
+      + " negatives of every query")
   Integer queue;
   @Option(names = "--queue-warmup", description = "rows enqueued before the queue serves negatives (default: a quarter of the queue; moco: all of it)")
   Integer queueWarmup;
@@ -118,7 +119,8 @@ public final class TrainCommand implements Callable<Integer> {
   Integer poolTop;
   @Option(names = "--pool-ttl", description = "time-to-live of pools the trainer mines (default 48h)")
   String poolTtl;
-  @Option(names = "--mix", description = "negative sources per anchor, e.g. random=0.3,in-batch=0.5,offline=0.2 (sources: random, in-batch, queue, offline)")
+  @Option(names = "--mix", description = "negative sources per anchor, e.g. random=0.3,in-batch=0.5,offline=0.2 (sources: random, in-batch, queue, offline)."
+      + " Fine-tuning: which source fills each --hard-negatives slot (offline = mined, random, in-batch = none)")
   String mix;
   @Option(names = "--mix-to", description = "the mix at the end of the ramp (the first half of training)")
   String mixTo;
@@ -283,9 +285,11 @@ public final class TrainCommand implements Callable<Integer> {
     imageOnly.put("--recipe", recipe);
     imageOnly.put("--miner", miner);
     imageOnly.put("--loss", loss);
-    imageOnly.put("--queue", queue);
+    imageOnly.put("--queue-warmup", queueWarmup);
+    imageOnly.put("--queue-mining", queueMining);
+    imageOnly.put("--momentum", momentum);
+    imageOnly.put("--slots", slots);
     imageOnly.put("--pool", pool);
-    imageOnly.put("--mix", mix);
     imageOnly.put("--negatives", negatives);
     imageOnly.put("--m-per-class", mPerClass);
     imageOnly.put("--augment", augment);
@@ -310,7 +314,7 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--encoder transformer needs retrieval data: --data BEIR_DIR or --task foldoc");
       }
       Path d = task != null ? dev.negmine.cli.text.RetrievalCli.taskDir(task) : data;
-      config = fineTune.config(d.toAbsolutePath().normalize().toString(), textEncoder, epochs, batch, lr, temperature, seed,
+      config = fineTune.sources(queue, mix, mixTo).config(d.toAbsolutePath().normalize().toString(), textEncoder, epochs, batch, lr, temperature, seed,
           poolRefreshEvery, null);
       dir = out != null ? out : Path.of("runs", "finetune-" + config.model() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.text.transformer.Role;
 import dev.negmine.text.transformer.TokenBatch;
 import dev.negmine.text.transformer.TransformerEncoder;
@@ -25,6 +26,12 @@ final class DirectLossStep implements LossStep {
 
   DirectLossStep(FineTuneConfig config) {
     this.config = config;
+  }
+
+  /** The batch's constant columns as an array of {@code scope} (no gradient). */
+  static NDArray constants(NDManager scope, StepBatch batch) {
+    FloatMatrix k = batch.constants();
+    return scope.create(k.data(), new ai.djl.ndarray.types.Shape(k.rows(), k.cols()));
   }
 
   @Override
@@ -56,9 +63,11 @@ final class DirectLossStep implements LossStep {
       }
       NDArray docs = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
       docs = docs.get(scope.create(inverse));
-      NDArray loss = RankingLoss.loss(scope, q, docs, batch.masked(), config.loss().scale(), config.loss().symmetric());
+      float[] live = docs.toFloatArray();
+      NDArray all = batch.constants().rows() == 0 ? docs : docs.concat(constants(scope, batch), 0);
+      NDArray loss = RankingLoss.loss(scope, q, all, batch.masked(), config.loss().scale(), config.loss().symmetric());
       gc.backward(loss);
-      return new Result(loss.getFloat(), tokens);
+      return new Result(loss.getFloat(), tokens, live);
     }
   }
 }

@@ -23,10 +23,14 @@ import java.util.List;
  * @param optimizer AdamW's moments ({@code AdamW.state})
  * @param pool per training query, the mined candidates (corpus rows)
  * @param history the run's JSON lines so far (steps, evaluations)
+ * @param queueRows corpus rows of the cross-batch queue, oldest first (empty without a queue)
+ * @param queueEmbeddings their embeddings, row-major
  */
-public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]> optimizer, int[][] pool, List<String> history) {
+public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]> optimizer, int[][] pool, List<String> history,
+    int[] queueRows, float[] queueEmbeddings) {
   private static final int MAGIC = 0x4E4D4654; // "NMFT"
-  private static final int VERSION = 1;
+  /** 2 added the queue; version 1 files (no queue) still read. */
+  private static final int VERSION = 2;
 
   public void write(Path file) throws IOException {
     RunFiles.writeAtomically(file, o -> {
@@ -49,14 +53,20 @@ public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]>
         out.writeInt(b.length);
         out.write(b);
       }
+      out.writeInt(queueRows.length);
+      for (int r : queueRows) {
+        out.writeInt(r);
+      }
+      writeArrays(out, List.of(queueEmbeddings));
       out.flush();
     });
   }
 
   public static FineTuneCheckpoint read(Path file) throws IOException {
     try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 20))) {
-      if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-        throw new NegmineFormatException(file, "not a negmine fine-tuning checkpoint (version " + VERSION + ")");
+      int version = in.readInt() == MAGIC ? in.readInt() : -1;
+      if (version != 1 && version != VERSION) {
+        throw new NegmineFormatException(file, "not a negmine fine-tuning checkpoint (version 1 or " + VERSION + ")");
       }
       long step = in.readLong();
       List<float[]> w = readArrays(in);
@@ -73,10 +83,15 @@ public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]>
       for (int i = 0; i < n; i++) {
         h.add(new String(in.readNBytes(in.readInt()), java.nio.charset.StandardCharsets.UTF_8));
       }
+      int[] queueRows = new int[version == 1 ? 0 : in.readInt()];
+      for (int i = 0; i < queueRows.length; i++) {
+        queueRows[i] = in.readInt();
+      }
+      float[] queueEmbeddings = version == 1 ? new float[0] : readArrays(in).get(0);
       if (in.read() != -1) {
         throw new NegmineFormatException(file, "trailing bytes after the checkpoint");
       }
-      return new FineTuneCheckpoint(step, w, opt, pool, h);
+      return new FineTuneCheckpoint(step, w, opt, pool, h, queueRows, queueEmbeddings);
     } catch (java.io.EOFException | NegativeArraySizeException | OutOfMemoryError e) {
       throw new NegmineFormatException(file, "truncated or corrupt checkpoint; delete it to start the run over with --resume");
     }

@@ -105,14 +105,29 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
    * Hard negatives: per training query, candidates mined from the corpus with a model (the frozen
    * one first), positives never among them; each step uses {@code perQuery} of them per query.
    *
-   * @param perQuery hard negatives per query per step (0 = in-batch negatives only)
+   * @param perQuery hard-negative slots per query per step (0 = in-batch negatives only)
    * @param mining what is a hard negative ({@link MiningRule})
    * @param refreshEvery re-mine with a snapshot of the current weights every N steps, in the
    *     background (ANCE); 0 = keep the frozen model's candidates
+   * @param queue documents of earlier steps kept as extra negatives of every query (cross-batch
+   *     memory, {@link DocumentQueue}); 0 = none
+   * @param mix which source fills each hard-negative slot, e.g. {@code offline=0.5,random=0.5}
+   *     (offline = the mined candidates, random = a random corpus document, in-batch = no extra
+   *     document: the slot is left to the batch's negatives); null = all offline
+   * @param mixTo the mix reached at the middle of the run, ramped linearly from {@code mix} (a
+   *     curriculum, e.g. random first then mined); null = {@code mix} throughout
    */
-  public record Negatives(int perQuery, MiningRule mining, int refreshEvery) {
+  public record Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo) {
+    /** The largest queue: 65,536 rows of 384 floats is 100 MB and a 32 x 65,536 product per step. */
+    public static final int MAX_QUEUE = 65_536;
+
     public static Negatives defaults() {
-      return new Negatives(1, MiningRule.defaults(), 0);
+      return new Negatives(1, MiningRule.defaults(), 0, 0, null, null);
+    }
+
+    /** Mined candidates only, no queue (the usual recipe). */
+    public Negatives(int perQuery, MiningRule mining, int refreshEvery) {
+      this(perQuery, mining, refreshEvery, 0, null, null);
     }
 
     public Negatives {
@@ -121,6 +136,21 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
       }
       if (refreshEvery < 0) {
         throw new IllegalArgumentException("--pool-refresh-every must be >= 0, got " + refreshEvery);
+      }
+      if (queue < 0 || queue > MAX_QUEUE) {
+        throw new IllegalArgumentException("--queue must be in 0.." + MAX_QUEUE + ", got " + queue);
+      }
+      if (mixTo != null && mix == null) {
+        throw new IllegalArgumentException("--mix-to needs --mix (the mix it ramps from)");
+      }
+      if (mix != null) {
+        SlotSources.check("--mix", mix);
+        if (perQuery == 0) {
+          throw new IllegalArgumentException("--mix fills hard-negative slots: give --hard-negatives >= 1");
+        }
+      }
+      if (mixTo != null) {
+        SlotSources.check("--mix-to", mixTo);
       }
     }
   }

@@ -3,6 +3,8 @@ package dev.negmine.text.finetune;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import dev.negmine.core.linalg.FloatMatrix;
+import dev.negmine.core.mixer.MixPlan;
+import dev.negmine.core.mixer.NegativeSource;
 import dev.negmine.text.retrieval.IrMetrics;
 import dev.negmine.text.retrieval.RetrievalData;
 import dev.negmine.text.retrieval.RetrievalEvaluation;
@@ -44,6 +46,10 @@ final class FineTuneRun {
   private final AdamW optimizer;
   private final FineTuneListener listener;
   private final LossStep lossStep;
+  /** Which source fills each hard-negative slot; null = the mined candidates. */
+  private final SlotSources slotSources;
+  /** Documents of earlier steps, negatives of every query; null = no queue. */
+  private final DocumentQueue queue;
   private final List<List<List<BatchPlan.Row>>> plan = new ArrayList<>();
   private final long totalSteps;
   private final List<String> history = new ArrayList<>();
@@ -85,6 +91,10 @@ final class FineTuneRun {
       total += p.size();
     }
     this.totalSteps = s.maxSteps() > 0 ? Math.min(s.maxSteps(), total) : total;
+    FineTuneConfig.Negatives n = config.negatives();
+    // the image pipeline's ramp: the first half of training
+    this.slotSources = SlotSources.of(n.mix(), n.mixTo(), Math.max(1, totalSteps / 2), config.seed());
+    this.queue = n.queue() > 0 ? new DocumentQueue(n.queue(), encoder.dimension()) : null;
   }
 
   TrainingQueries queries() {
@@ -173,6 +183,9 @@ final class FineTuneRun {
     }
     optimizer.restore(c.optimizer(), c.step());
     pool = c.pool();
+    if (queue != null) {
+      queue.restore(c.queueRows(), c.queueEmbeddings());
+    }
     step = c.step();
     history.clear();
     history.addAll(c.history());
@@ -186,7 +199,8 @@ final class FineTuneRun {
     for (Parameter p : encoder.parameters()) {
       w.add(p.getArray().toFloatArray());
     }
-    return new FineTuneCheckpoint(step, w, optimizer.state(), pool, List.copyOf(history));
+    return new FineTuneCheckpoint(step, w, optimizer.state(), pool, List.copyOf(history),
+        queue == null ? new int[0] : queue.rows(), queue == null ? new float[0] : queue.embeddings().data());
   }
 
   /** Whether steps remain. */
@@ -231,10 +245,12 @@ final class FineTuneRun {
     long t0 = System.nanoTime();
     int[] at = locate(step);
     List<BatchPlan.Row> rows = plan.get(at[0]).get(at[1]);
-    SplittableRandom rnd = new SplittableRandom(config.seed() * 0x2545F4914F6CDD1DL + step);
-    StepBatch batch = assemble(rows, rnd);
+    StepBatch batch = batchOf(step);
     TorchRuntime.engine().setRandomSeed((int) (config.seed() * 1_000_003L + step));
     LossStep.Result result = lossStep.run(encoder, batch);
+    if (queue != null) {
+      queue.add(batch.docRows(), result.docEmbeddings());
+    }
     double lossValue = result.loss();
     long tokens = result.tokens();
     double lr = config.schedule().learningRateAt(step, totalSteps);
@@ -256,34 +272,82 @@ final class FineTuneRun {
   }
 
   /**
-   * The step's inputs: the rows' query texts, their positives then {@code h} negatives per query
-   * (column {@code b + j * b + i} is query {@code i}'s {@code j}-th), and the mask of judged positives.
+   * The step's inputs: the rows' query texts, their positives, then per slot {@code j} and query
+   * {@code i} the negative its source gives (mined candidates unless a mix says otherwise; an
+   * {@code in-batch} slot adds no column), then the queue's documents as constant columns, and the
+   * mask of judged positives over all columns. Without a mix or a queue this is the layout and the
+   * random stream of every earlier version (column {@code b + j * b + i}).
    */
-  private StepBatch assemble(List<BatchPlan.Row> rows, SplittableRandom rnd) {
+  private StepBatch assemble(List<BatchPlan.Row> rows, long s, SplittableRandom rnd) {
     int b = rows.size();
     int h = config.negatives().perQuery();
+    MixPlan mix = slotSources == null || h == 0 ? null : slotSources.plan(b, h, s);
     List<String> qTexts = new ArrayList<>(b);
-    int[] docRows = new int[b * (1 + h)];
+    int[][] perQuery = new int[b][];
+    int live = b;
     for (int i = 0; i < b; i++) {
       BatchPlan.Row r = rows.get(i);
       qTexts.add(queries.texts().get(r.query()));
-      docRows[i] = r.positive();
-      int[] neg = negatives(r.query(), h, rnd);
-      for (int j = 0; j < h; j++) {
-        docRows[b + j * b + i] = neg[j];
+      perQuery[i] = mix == null ? negatives(r.query(), h, rnd) : mixed(r.query(), mix, i, rnd);
+      live += perQuery[i].length;
+    }
+    int[] docRows = new int[live];
+    int c = 0;
+    for (int i = 0; i < b; i++) {
+      docRows[c++] = rows.get(i).positive();
+    }
+    for (int j = 0; j < h; j++) {
+      for (int i = 0; i < b; i++) {
+        if (j < perQuery[i].length) {
+          docRows[c++] = perQuery[i][j];
+        }
       }
     }
-    boolean[] masked = new boolean[b * docRows.length];
+    int[] queued = queue == null ? new int[0] : queue.rows();
+    int width = live + queued.length;
+    boolean[] masked = new boolean[b * width];
     for (int i = 0; i < b; i++) {
-      for (int c = 0; c < docRows.length; c++) {
-        masked[i * docRows.length + c] = c != i && queries.isPositive(rows.get(i).query(), docRows[c]);
+      int q = rows.get(i).query();
+      for (int k = 0; k < width; k++) {
+        int d = k < live ? docRows[k] : queued[k - live];
+        masked[i * width + k] = k != i && queries.isPositive(q, d);
       }
     }
     List<String> dTexts = new ArrayList<>(docRows.length);
     for (int d : docRows) {
       dTexts.add(data.corpus().get(d).embeddingText());
     }
-    return new StepBatch(qTexts, dTexts, docRows, masked);
+    FloatMatrix constants = queue == null ? FloatMatrix.zeros(0, encoder.dimension()) : queue.embeddings();
+    return new StepBatch(qTexts, dTexts, docRows, constants, masked);
+  }
+
+  /** The batch of step {@code s} (0-based): a function of the seed, the step, the candidates and the queue. */
+  StepBatch batchOf(long s) {
+    int[] at = locate(s);
+    return assemble(plan.get(at[0]).get(at[1]), s, new SplittableRandom(config.seed() * 0x2545F4914F6CDD1DL + s));
+  }
+
+  /** Query {@code q}'s negatives when a mix assigns its slots: mined ones first, then random ones; in-batch slots add none. */
+  private int[] mixed(int q, MixPlan mix, int anchor, SplittableRandom rnd) {
+    int offline = 0;
+    int random = 0;
+    for (int j = 0; j < mix.slots(); j++) {
+      NegativeSource s = mix.source(anchor, j);
+      if (s == NegativeSource.OFFLINE) {
+        offline++;
+      } else if (s == NegativeSource.RANDOM) {
+        random++;
+      }
+    }
+    int[] mined = negatives(q, offline, rnd);
+    int[] out = java.util.Arrays.copyOf(mined, offline + random);
+    for (int n = offline, tries = 0; n < out.length && tries < 1000; tries++) {
+      int d = rnd.nextInt(data.corpus().size());
+      if (!queries.isPositive(q, d)) {
+        out[n++] = d;
+      }
+    }
+    return out;
   }
 
   /** {@code h} negatives of query {@code q}: a seeded choice among its candidates, topped up with random non-positive documents. */

@@ -13,8 +13,10 @@ interface LossStep {
   /**
    * @param loss the step's loss value
    * @param tokens word pieces the encoder read in the forward passes that built the graph
+   * @param docEmbeddings the live documents' embeddings as the loss saw them, row-major
+   *     {@code C x d} in column order (what a cross-batch queue keeps)
    */
-  record Result(double loss, long tokens) {}
+  record Result(double loss, long tokens, float[] docEmbeddings) {}
 
   Result run(TransformerEncoder encoder, StepBatch batch);
 }

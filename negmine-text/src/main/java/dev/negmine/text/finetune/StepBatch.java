@@ -1,5 +1,6 @@
 package dev.negmine.text.finetune;
 
+import dev.negmine.core.linalg.FloatMatrix;
 import java.util.List;
 
 /**
@@ -11,24 +12,37 @@ import java.util.List;
  * @param queryTexts {@code B} query texts, without prompts
  * @param docTexts {@code C >= B} document texts (title + " " + text), without prompts
  * @param docRows corpus row of each document column
- * @param masked row-major {@code [B, C]}: true where column {@code c} must not count for query {@code i}
- *     (a judged positive other than its own column); the diagonal is false
+ * @param constants {@code K x d} embeddings of constant negative columns after the {@code C} live
+ *     ones (the queue's documents: no gradient flows into them); 0 rows when none
+ * @param masked row-major {@code [B, C + K]}: true where column {@code c} must not count for query
+ *     {@code i} (a judged positive other than its own column); the diagonal is false
  */
-public record StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, boolean[] masked) {
+public record StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, FloatMatrix constants, boolean[] masked) {
   public StepBatch {
     int b = queryTexts.size();
     int c = docTexts.size();
-    if (c < b || docRows.length != c || masked.length != b * c) {
-      throw new IllegalArgumentException("step batch: " + b + " queries, " + c + " documents, " + docRows.length
-          + " rows, mask of " + masked.length);
+    if (c < b || docRows.length != c || masked.length != (long) b * (c + constants.rows())) {
+      throw new IllegalArgumentException("step batch: " + b + " queries, " + c + " documents, " + constants.rows()
+          + " constant columns, " + docRows.length + " rows, mask of " + masked.length);
     }
+  }
+
+  /** A batch without constant columns. */
+  public StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, boolean[] masked) {
+    this(queryTexts, docTexts, docRows, FloatMatrix.zeros(0, 1), masked);
   }
 
   public int queries() {
     return queryTexts.size();
   }
 
+  /** Live document columns {@code C} (embedded with gradient this step). */
   public int columns() {
     return docTexts.size();
+  }
+
+  /** All columns of the loss: live then constant. */
+  public int allColumns() {
+    return docTexts.size() + constants.rows();
   }
 }

@@ -141,8 +141,72 @@ class FineTuningTest {
     }
   }
 
+  /** A queue of 6 documents and a mix of mined, random and in-batch slots (2 per query). */
+  static FineTuneConfig queued(int maxSteps) {
+    FineTuneConfig c = config(maxSteps);
+    return new FineTuneConfig(c.model(), c.data(), c.batch(), c.maxLength(), c.seed(), c.schedule(), c.loss(),
+        new FineTuneConfig.Negatives(2, c.negatives().mining(), 0, 6, "offline=0.5,random=0.25,in-batch=0.25", null));
+  }
+
   @Test
-  @org.junit.jupiter.api.Order(3) // last: its second refresh may still be embedding in the background when it ends
+  @org.junit.jupiter.api.Order(2)
+  void queueAndMixFeedTheLossAndAResumedRunRepeatsThem(@TempDir Path dir) throws Exception {
+    RetrievalData data = data();
+    FineTuneConfig c = queued(4);
+    try (TransformerEncoder e = TransformerEncoder.pretrained(c.model())) {
+      FineTuneRun run = new FineTuneRun(c, data, e, new FineTuneListener() {});
+      run.prepare();
+      StepBatch first = run.batchOf(0);
+      assertEquals(0, first.constants().rows(), "nothing queued before the first step");
+      // 4 queries x 2 slots: 8 slots, a quarter in-batch (no column) = 6 live negatives after the 4 positives
+      assertEquals(4 + 6, first.columns());
+      run.next();
+      StepBatch second = run.batchOf(1);
+      assertEquals(6, second.constants().rows(), "the first step's 10 documents, capped at the queue's 6");
+      assertEquals(4 * second.allColumns(), second.masked().length);
+      // the queue holds the first step's last six documents, with the embeddings the loss saw
+      int[] queued = java.util.Arrays.copyOfRange(first.docRows(), 4, 10);
+      TrainingQueries tq = run.queries();
+      List<BatchPlan.Row> rows = BatchPlan.epoch(tq, c.batch(), c.seed(), 0).get(1);
+      for (int i = 0; i < 4; i++) {
+        for (int k = 0; k < 6; k++) {
+          assertEquals(tq.isPositive(rows.get(i).query(), queued[k]), second.masked()[i * second.allColumns() + second.columns() + k],
+              "query " + i + ", queued document " + k + " is masked exactly when it is a judged positive");
+        }
+      }
+      float[] emb = second.constants().row(0);
+      double norm = 0;
+      for (float v : emb) {
+        norm += v * v;
+      }
+      assertEquals(1.0, norm, 1e-4, "queued rows are the encoder's unit embeddings");
+    }
+    Path straight = dir.resolve("straight");
+    FineTuning.train(queued(4), data, straight, new FineTuning.Options(false, 2), new FineTuneListener() {});
+    Path broken = dir.resolve("broken");
+    assertThrows(RuntimeException.class, () -> FineTuning.train(queued(4), data, broken, new FineTuning.Options(false, 2),
+        new FineTuneListener() {
+          @Override
+          public void onStep(StepRecord r, long total) {
+            if (r.step() == 3) {
+              throw new RuntimeException("stop");
+            }
+          }
+        }));
+    FineTuning.train(null, data, broken, new FineTuning.Options(true, 2), new FineTuneListener() {});
+    List<FineTuneListener.StepRecord> a = FineTuneHistory.steps(FineTuning.history(straight));
+    List<FineTuneListener.StepRecord> b = FineTuneHistory.steps(FineTuning.history(broken));
+    assertEquals(4, a.size());
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertTrue(Double.isFinite(a.get(i).loss()));
+      // same tolerance as the plain run's resume (see trainsWritesItsFilesAndResumesExactly)
+      assertEquals(a.get(i).loss(), b.get(i).loss(), 1e-3 * Math.max(1, a.get(i).loss()), "loss of step " + a.get(i).step());
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(4) // last: its second refresh may still be embedding in the background when it ends
   void backgroundRefreshInstallsCandidatesMinedWithASnapshot(@TempDir Path dir) throws Exception {
     FineTuneConfig c = config(5);
     FineTuneConfig refreshing = new FineTuneConfig(c.model(), c.data(), c.batch(), c.maxLength(), c.seed(), c.schedule(), c.loss(),
@@ -172,7 +236,7 @@ class FineTuningTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Order(2)
+  @org.junit.jupiter.api.Order(3)
   void aFreshRunThatFailsBeforeItsFirstCheckpointLeavesNothing(@TempDir Path dir) {
     Path out = dir.resolve("r");
     RetrievalData noTrain = new RetrievalData(data().corpus(), data().queries(), Map.of("test", data().qrels("test")), Map.of(), "x");
