@@ -30,6 +30,9 @@ public final class FineTuneOptions {
   Double maxScore;
   @Option(names = "--min-score", description = "fine-tuning: drop candidates scoring below this (default: none)")
   Double minScore;
+  @Option(names = "--unmined", description = "fine-tuning: a query with no candidate under the mining rule trains against random"
+      + " documents (random, default) or is left out of training (drop, as sentence-transformers' mine_hard_negatives)")
+  String unmined;
   @Option(names = "--sampling", description = "fine-tuning: top (the most similar admitted candidates, default) or random")
   String sampling;
   @Option(names = "--max-length", description = "fine-tuning: word pieces per text while training (default 128; inference uses the model's)")
@@ -83,7 +86,7 @@ public final class FineTuneOptions {
       throw new IllegalArgumentException("--pool-refresh-every: too large, got " + refreshEvery);
     }
     FineTuneConfig.Negatives n = new FineTuneConfig.Negatives(h, rule, refreshEvery == null ? 0 : refreshEvery.intValue(),
-        queue == null ? 0 : queue, mix, mixTo);
+        queue == null ? 0 : queue, mix, mixTo, unmined == null ? null : unmined.trim().toLowerCase(java.util.Locale.ROOT));
     if (temperature != null && !(temperature > 0)) {
       throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
     }

@@ -23,12 +23,14 @@ public final class BatchPlan {
   private BatchPlan() {}
 
   public static List<List<Row>> epoch(TrainingQueries data, int batch, long seed, int epoch) {
+    return epoch(data, java.util.stream.IntStream.range(0, data.size()).toArray(), batch, seed, epoch);
+  }
+
+  /** The epoch over the queries in {@code trainOn} only (ascending indices; all of them = the plan above). */
+  public static List<List<Row>> epoch(TrainingQueries data, int[] trainOn, int batch, long seed, int epoch) {
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 31L * epoch + 7);
-    int n = data.size();
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
+    int n = trainOn.length;
+    int[] order = trainOn.clone();
     for (int i = n - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
       int t = order[i];

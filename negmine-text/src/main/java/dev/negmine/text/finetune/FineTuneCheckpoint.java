@@ -22,14 +22,15 @@ import java.util.List;
  * @param weights every parameter array, canonical order
  * @param optimizer AdamW's moments ({@code AdamW.state})
  * @param pool per training query, the mined candidates (corpus rows)
+ * @param trainOn the query indices the batch plan draws from (all of them in version 1 files)
  * @param history the run's JSON lines so far (steps, evaluations)
  * @param queueRows corpus rows of the cross-batch queue, oldest first (empty without a queue)
  * @param queueEmbeddings their embeddings, row-major
  */
-public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]> optimizer, int[][] pool, List<String> history,
+public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]> optimizer, int[][] pool, int[] trainOn, List<String> history,
     int[] queueRows, float[] queueEmbeddings) {
   private static final int MAGIC = 0x4E4D4654; // "NMFT"
-  /** 2 added the queue; version 1 files (no queue) still read. */
+  /** 2 added the training queries and the queue; version 1 files (all queries, no queue) still read. */
   private static final int VERSION = 2;
 
   public void write(Path file) throws IOException {
@@ -46,6 +47,10 @@ public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]>
         for (int x : p) {
           out.writeInt(x);
         }
+      }
+      out.writeInt(trainOn.length);
+      for (int q : trainOn) {
+        out.writeInt(q);
       }
       out.writeInt(history.size());
       for (String h : history) {
@@ -78,6 +83,15 @@ public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]>
           pool[i][j] = in.readInt();
         }
       }
+      int[] trainOn;
+      if (version == 1) {
+        trainOn = java.util.stream.IntStream.range(0, pool.length).toArray();
+      } else {
+        trainOn = new int[in.readInt()];
+        for (int i = 0; i < trainOn.length; i++) {
+          trainOn[i] = in.readInt();
+        }
+      }
       int n = in.readInt();
       List<String> h = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -91,7 +105,7 @@ public record FineTuneCheckpoint(long step, List<float[]> weights, List<float[]>
       if (in.read() != -1) {
         throw new NegmineFormatException(file, "trailing bytes after the checkpoint");
       }
-      return new FineTuneCheckpoint(step, w, opt, pool, h, queueRows, queueEmbeddings);
+      return new FineTuneCheckpoint(step, w, opt, pool, trainOn, h, queueRows, queueEmbeddings);
     } catch (java.io.EOFException | NegativeArraySizeException | OutOfMemoryError e) {
       throw new NegmineFormatException(file, "truncated or corrupt checkpoint; delete it to start the run over with --resume");
     }

@@ -116,18 +116,21 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
    *     document: the slot is left to the batch's negatives); null = all offline
    * @param mixTo the mix reached at the middle of the run, ramped linearly from {@code mix} (a
    *     curriculum, e.g. random first then mined); null = {@code mix} throughout
+   * @param unmined what a query with no candidate under the mining rule does: {@code random}
+   *     (trains against random documents; null means this) or {@code drop} (left out of training,
+   *     as sentence-transformers' {@code mine_hard_negatives} leaves it out of its triplets)
    */
-  public record Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo) {
+  public record Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo, String unmined) {
     /** The largest queue: 65,536 rows of 384 floats is 100 MB and a 32 x 65,536 product per step. */
     public static final int MAX_QUEUE = 65_536;
 
     public static Negatives defaults() {
-      return new Negatives(1, MiningRule.defaults(), 0, 0, null, null);
+      return new Negatives(1, MiningRule.defaults(), 0, 0, null, null, null);
     }
 
     /** Mined candidates only, no queue (the usual recipe). */
     public Negatives(int perQuery, MiningRule mining, int refreshEvery) {
-      this(perQuery, mining, refreshEvery, 0, null, null);
+      this(perQuery, mining, refreshEvery, 0, null, null, null);
     }
 
     public Negatives {
@@ -152,6 +155,14 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
       if (mixTo != null) {
         SlotSources.check("--mix-to", mixTo);
       }
+      if (unmined != null && !unmined.equals("random") && !unmined.equals("drop")) {
+        throw new IllegalArgumentException("--unmined must be random or drop, got '" + unmined + "'");
+      }
+    }
+
+    /** Whether queries without a mined candidate are left out of training. */
+    public boolean dropsUnmined() {
+      return "drop".equals(unmined) && perQuery > 0;
     }
   }
 

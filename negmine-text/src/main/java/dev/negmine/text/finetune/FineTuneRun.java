@@ -47,11 +47,13 @@ final class FineTuneRun {
   private final FineTuneListener listener;
   private final LossStep lossStep;
   /** Which source fills each hard-negative slot; null = the mined candidates. */
-  private final SlotSources slotSources;
+  private SlotSources slotSources;
   /** Documents of earlier steps, negatives of every query; null = no queue. */
   private final DocumentQueue queue;
   private final List<List<List<BatchPlan.Row>>> plan = new ArrayList<>();
-  private final long totalSteps;
+  private long totalSteps;
+  /** Query indices the plan draws from (see {@link #trainingQueries}). */
+  private int[] trainOn;
   private final List<String> history = new ArrayList<>();
   private int[][] pool;
   private long step;
@@ -84,9 +86,23 @@ final class FineTuneRun {
       arrays.add(trainable.get(i).getArray());
     }
     this.optimizer = new AdamW(arrays, decays, s.weightDecay(), s.maxGradNorm());
+    FineTuneConfig.Negatives n = config.negatives();
+    this.queue = n.queue() > 0 ? new DocumentQueue(n.queue(), encoder.dimension()) : null;
+  }
+
+  /**
+   * Plans the epochs over the training queries in {@code trainOn} (ascending query indices) and
+   * fixes the step count; called once the frozen candidates are known ({@link #prepare}) or
+   * restored. Which queries train is decided once, from the frozen model's candidates, so a pool
+   * refresh never changes the plan.
+   */
+  private void planEpochs(int[] trainOn) {
+    this.trainOn = trainOn;
+    plan.clear();
+    FineTuneConfig.Schedule s = config.schedule();
     long total = 0;
     for (int e = 0; e < s.epochs(); e++) {
-      List<List<BatchPlan.Row>> p = BatchPlan.epoch(queries, config.batch(), config.seed(), e);
+      List<List<BatchPlan.Row>> p = BatchPlan.epoch(queries, trainOn, config.batch(), config.seed(), e);
       plan.add(p);
       total += p.size();
     }
@@ -94,11 +110,29 @@ final class FineTuneRun {
     FineTuneConfig.Negatives n = config.negatives();
     // the image pipeline's ramp: the first half of training
     this.slotSources = SlotSources.of(n.mix(), n.mixTo(), Math.max(1, totalSteps / 2), config.seed());
-    this.queue = n.queue() > 0 ? new DocumentQueue(n.queue(), encoder.dimension()) : null;
+  }
+
+  /**
+   * The queries that train: all of them, or with {@code unmined = drop} those with at least one
+   * candidate (sentence-transformers' {@code mine_hard_negatives} leaves the others out of its triplets).
+   */
+  private int[] trainingQueries(int[][] candidates) {
+    boolean drop = config.negatives().dropsUnmined();
+    return java.util.stream.IntStream.range(0, queries.size()).filter(q -> !drop || candidates[q].length > 0).toArray();
   }
 
   TrainingQueries queries() {
     return queries;
+  }
+
+  /** The query indices the plan draws from (after {@link #prepare} or {@link #restore}). */
+  int[] trainOn() {
+    return trainOn.clone();
+  }
+
+  /** Each training query's current candidates (corpus rows). */
+  int[][] candidates() {
+    return pool;
   }
 
   long totalSteps() {
@@ -129,6 +163,12 @@ final class FineTuneRun {
     FloatMatrix docs = FrozenCorpus.embed(encoder, corpusTexts(), config.maxLength(),
         () -> listener.onPhase("embedding " + data.corpus().size() + " documents with the frozen model"));
     pool = mine(docs, encoder, true);
+    int[] train = trainingQueries(pool);
+    if (train.length == 0) {
+      throw new IllegalArgumentException("no training query has a hard negative under the mining rule; loosen --relative-margin"
+          + " or --range-max, or give --unmined random");
+    }
+    planEpochs(train);
     frozenDev = evaluate(queries.devQrels(), docs);
     frozenTest = data.splits().contains("test") ? RetrievalEvaluation.evaluate(data, data.qrels("test"),
         t -> encoder.encode(t, Role.QUERY, config.maxLength()), docs) : null;
@@ -166,7 +206,8 @@ final class FineTuneRun {
     }
     if (empty > 0 && announce) {
       listener.onMessage(empty + " of " + out.length + " training queries have no candidate under the mining rule;"
-          + " they get random corpus documents");
+          + (config.negatives().dropsUnmined() ? " they are left out of training (--unmined drop, as sentence-transformers does)"
+          : " they get random corpus documents (--unmined random)"));
     }
     return out;
   }
@@ -183,6 +224,7 @@ final class FineTuneRun {
     }
     optimizer.restore(c.optimizer(), c.step());
     pool = c.pool();
+    planEpochs(c.trainOn());
     if (queue != null) {
       queue.restore(c.queueRows(), c.queueEmbeddings());
     }
@@ -199,7 +241,7 @@ final class FineTuneRun {
     for (Parameter p : encoder.parameters()) {
       w.add(p.getArray().toFloatArray());
     }
-    return new FineTuneCheckpoint(step, w, optimizer.state(), pool, List.copyOf(history),
+    return new FineTuneCheckpoint(step, w, optimizer.state(), pool, trainOn, List.copyOf(history),
         queue == null ? new int[0] : queue.rows(), queue == null ? new float[0] : queue.embeddings().data());
   }
 

@@ -145,7 +145,7 @@ class FineTuningTest {
   static FineTuneConfig queued(int maxSteps) {
     FineTuneConfig c = config(maxSteps);
     return new FineTuneConfig(c.model(), c.data(), c.batch(), c.maxLength(), c.seed(), c.schedule(), c.loss(),
-        new FineTuneConfig.Negatives(2, c.negatives().mining(), 0, 6, "offline=0.5,random=0.25,in-batch=0.25", null));
+        new FineTuneConfig.Negatives(2, c.negatives().mining(), 0, 6, "offline=0.5,random=0.25,in-batch=0.25", null, null));
   }
 
   @Test
@@ -202,6 +202,32 @@ class FineTuningTest {
       assertTrue(Double.isFinite(a.get(i).loss()));
       // same tolerance as the plain run's resume (see trainsWritesItsFilesAndResumesExactly)
       assertEquals(a.get(i).loss(), b.get(i).loss(), 1e-3 * Math.max(1, a.get(i).loss()), "loss of step " + a.get(i).step());
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void unminedQueriesAreDroppedOrTrainAgainstRandomDocuments() throws Exception {
+    FineTuneConfig c = config(0);
+    // only the single most similar candidate is looked at, under a 5 % relative margin: some queries have none
+    MiningRule narrow = new MiningRule(0, 1, Double.NaN, Double.NaN, Double.NaN, 0.05, 1, "top");
+    try (TransformerEncoder e = TransformerEncoder.pretrained(c.model())) {
+      for (String unmined : new String[] {"drop", "random"}) {
+        FineTuneConfig u = new FineTuneConfig(c.model(), c.data(), c.batch(), c.maxLength(), c.seed(), c.schedule(), c.loss(),
+            new FineTuneConfig.Negatives(1, narrow, 0, 0, null, null, unmined));
+        FineTuneRun run = new FineTuneRun(u, data(), e, new FineTuneListener() {});
+        run.prepare();
+        int[][] cand = run.candidates();
+        int[] expected = java.util.stream.IntStream.range(0, cand.length)
+            .filter(q -> unmined.equals("random") || cand[q].length > 0).toArray();
+        assertTrue(java.util.Arrays.stream(cand).anyMatch(x -> x.length == 0), "the narrow rule leaves some query without a candidate");
+        assertTrue(java.util.Arrays.equals(expected, run.trainOn()), unmined + ": " + java.util.Arrays.toString(run.trainOn()));
+        long rows = 0;
+        for (long s = 0; s < run.totalSteps(); s++) {
+          rows += run.batchOf(s).queries();
+        }
+        assertEquals(2L * expected.length, rows, "two epochs over exactly the training queries");
+      }
     }
   }
 
