@@ -67,7 +67,8 @@ final class FineTuneRun {
     this.queries = TrainingQueries.of(data, config.seed());
     this.encoder = encoder;
     this.listener = listener;
-    this.lossStep = new DirectLossStep(config);
+    this.lossStep = config.loss().cacheBatch() > 0
+        ? new CachedLossStep(config, dev.negmine.core.distributed.Collectives.local(), DropoutMode.ON) : new DirectLossStep(config);
     FineTuneConfig.Schedule s = config.schedule();
     this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
     boolean[] decays = new boolean[trainable.size()];
