@@ -67,8 +67,7 @@ final class FineTuneRun {
     this.queries = TrainingQueries.of(data, config.seed());
     this.encoder = encoder;
     this.listener = listener;
-    this.lossStep = config.loss().cacheBatch() > 0
-        ? new CachedLossStep(config, dev.negmine.core.distributed.Collectives.local(), DropoutMode.ON) : new DirectLossStep(config);
+    this.lossStep = lossStep(config);
     FineTuneConfig.Schedule s = config.schedule();
     this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
     boolean[] decays = new boolean[trainable.size()];
@@ -86,6 +85,12 @@ final class FineTuneRun {
       total += p.size();
     }
     this.totalSteps = s.maxSteps() > 0 ? Math.min(s.maxSteps(), total) : total;
+  }
+
+  /** How a run with {@code config} computes a step's gradient: gradient-cached when the loss says so, else in one graph. */
+  static LossStep lossStep(FineTuneConfig config) {
+    return config.loss().cacheBatch() > 0
+        ? new CachedLossStep(config, dev.negmine.core.distributed.Collectives.local(), DropoutMode.ON) : new DirectLossStep(config);
   }
 
   TrainingQueries queries() {
