@@ -221,6 +221,19 @@ class CachedLossStepTest {
   }
 
   @Test
+  void aRunWithCacheBatchTakesCachedSteps(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    FineTuneConfig d = FineTuningTest.config(2);
+    FineTuneConfig c = new FineTuneConfig(d.model(), d.data(), d.batch(), d.maxLength(), d.seed(), d.schedule(),
+        new FineTuneConfig.Loss(d.loss().scale(), false, 3), d.negatives());
+    assertTrue(FineTuneRun.lossStep(c) instanceof CachedLossStep);
+    assertTrue(FineTuneRun.lossStep(d) instanceof DirectLossStep);
+    FineTuneSummary s = FineTuning.train(c, FineTuningTest.data(), dir, FineTuning.Options.fresh(), new FineTuneListener() {});
+    assertEquals(2, s.steps());
+    FineTuneHistory.steps(FineTuning.history(dir)).forEach(r -> assertTrue(Double.isFinite(r.loss()) && r.gradNorm() > 0, r.toJson()));
+    assertEquals(3, FineTuning.readConfig(dir).loss().cacheBatch());
+  }
+
+  @Test
   void twoRanksWithHalfTheBatchEachGiveOneRanksGradient() throws Exception {
     StepBatch batch = batch();
     FineTuneConfig c = config(3, false);
