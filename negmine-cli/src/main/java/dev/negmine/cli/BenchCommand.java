@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Measure kernel and miner speed on seeded random data.",
     subcommands = {BenchCommand.MinersBench.class, QueueBench.class, OfflineBench.class, DynamicIndexBench.class,
-        CollectiveBench.class, TrainStepBench.class, dev.negmine.cli.text.TextBench.class})
+        CollectiveBench.class, TrainStepBench.class, dev.negmine.cli.text.TextBench.class,
+        dev.negmine.cli.text.RetrievalStepBench.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

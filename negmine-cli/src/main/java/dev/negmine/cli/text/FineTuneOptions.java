@@ -49,6 +49,9 @@ public final class FineTuneOptions {
   Integer freezeLayers;
   @Option(names = "--symmetric", description = "fine-tuning: also rank the batch's queries for each positive (symmetric MNRL)")
   boolean symmetric;
+  @Option(names = "--cache-batch", description = "fine-tuning: gradient caching, N texts per forward pass: memory of N texts"
+      + " whatever --batch, about one more forward pass of compute; 0 = off (default 0)")
+  Integer cacheBatch;
 
   private Integer queue;
   private String mix;
@@ -90,7 +93,8 @@ public final class FineTuneOptions {
     if (temperature != null && !(temperature > 0)) {
       throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
     }
-    FineTuneConfig.Loss loss = new FineTuneConfig.Loss(temperature == null ? d.loss().scale() : 1 / temperature, symmetric);
+    FineTuneConfig.Loss loss = new FineTuneConfig.Loss(temperature == null ? d.loss().scale() : 1 / temperature, symmetric,
+        or(cacheBatch, d.loss().cacheBatch()));
     String m = model == null ? TransformerSpec.DEFAULT : model.trim().toLowerCase(java.util.Locale.ROOT);
     if (!TransformerSpec.names().contains(m)) {
       throw new IllegalArgumentException("--text-encoder: '" + model + "' cannot be fine-tuned (expected one of "

@@ -143,6 +143,9 @@ class FineTuneCliTest {
     r = CliRun.run("train", "--data", data.toString(), "--relative-margin", "1.5", "--out", tmp.resolve("r").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--relative-margin must be in [0, 1), got 1.5"), r.err());
+    r = CliRun.run("train", "--data", data.toString(), "--cache-batch", "-1", "--out", tmp.resolve("r").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--cache-batch must be >= 0") && r.err().strip().lines().count() == 1, r.err());
     r = CliRun.run("train", "--data", data.toString(), "--recipe", "facenet", "--out", tmp.resolve("r").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--recipe is an option of the image and adapter pipeline"), r.err());

@@ -23,9 +23,16 @@ final class DirectLossStep implements LossStep {
   static final long DOC_CHUNK_TOKENS = 4096;
 
   private final FineTuneConfig config;
+  private final DropoutMode dropout;
 
+  /** The training step: dropout on. */
   DirectLossStep(FineTuneConfig config) {
+    this(config, DropoutMode.ON);
+  }
+
+  DirectLossStep(FineTuneConfig config, DropoutMode dropout) {
     this.config = config;
+    this.dropout = dropout;
   }
 
   /** The batch's constant columns as an array of {@code scope} (no gradient). */
@@ -39,7 +46,7 @@ final class DirectLossStep implements LossStep {
     try (NDManager scope = encoder.manager().newSubManager();
         GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
       TokenBatch qb = encoder.tokenize(encoder.withPrompt(batch.queryTexts(), Role.QUERY), config.maxLength());
-      NDArray q = encoder.forward(scope, qb, true);
+      NDArray q = encoder.forward(scope, qb, dropout.training());
       long tokens = qb.tokens();
       List<String> prompted = encoder.withPrompt(batch.docTexts(), Role.DOCUMENT);
       int[][] chunks = encoder.buckets(prompted, prompted.size(), DOC_CHUNK_TOKENS);
@@ -54,7 +61,7 @@ final class DirectLossStep implements LossStep {
         }
         TokenBatch db = encoder.tokenize(part, config.maxLength());
         tokens += db.tokens();
-        parts.add(encoder.forward(scope, db, true));
+        parts.add(encoder.forward(scope, db, dropout.training()));
       }
       // rows back into batch order: position of each document column in the concatenation
       long[] inverse = new long[order.length];

@@ -88,15 +88,28 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
    *
    * @param scale similarities are multiplied by this before the softmax (20, MNRL's: temperature 0.05)
    * @param symmetric also rank the queries for each positive document (MultipleNegativesSymmetricRankingLoss)
+   * @param cacheBatch texts per forward pass under gradient caching (sentence-transformers'
+   *     {@code CachedMultipleNegativesRankingLoss} {@code mini_batch_size}; {@link CachedLossStep}):
+   *     the same loss and gradient, with memory bounded by this many texts' activations instead of
+   *     the whole step's, for about one more forward pass of compute; 0 = no caching (one graph
+   *     over the step). A configuration saved without it reads as 0.
    */
-  public record Loss(double scale, boolean symmetric) {
+  public record Loss(double scale, boolean symmetric, int cacheBatch) {
     public static Loss defaults() {
       return new Loss(20, false);
+    }
+
+    /** No gradient caching. */
+    public Loss(double scale, boolean symmetric) {
+      this(scale, symmetric, 0);
     }
 
     public Loss {
       if (!(scale > 0) || scale > 1000) {
         throw new IllegalArgumentException("--scale must be in (0, 1000], got " + scale);
+      }
+      if (cacheBatch < 0) {
+        throw new IllegalArgumentException("--cache-batch must be >= 0 (0 = no gradient caching), got " + cacheBatch);
       }
     }
   }

@@ -75,7 +75,7 @@ final class FineTuneRun {
     this.queries = TrainingQueries.of(data, config.seed());
     this.encoder = encoder;
     this.listener = listener;
-    this.lossStep = new DirectLossStep(config);
+    this.lossStep = lossStep(config);
     FineTuneConfig.Schedule s = config.schedule();
     this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
     boolean[] decays = new boolean[trainable.size()];
@@ -119,6 +119,12 @@ final class FineTuneRun {
   private int[] trainingQueries(int[][] candidates) {
     boolean drop = config.negatives().dropsUnmined();
     return java.util.stream.IntStream.range(0, queries.size()).filter(q -> !drop || candidates[q].length > 0).toArray();
+  }
+
+  /** How a run with {@code config} computes a step's gradient: gradient-cached when the loss says so, else in one graph. */
+  static LossStep lossStep(FineTuneConfig config) {
+    return config.loss().cacheBatch() > 0
+        ? new CachedLossStep(config, dev.negmine.core.distributed.Collectives.local(), DropoutMode.ON) : new DirectLossStep(config);
   }
 
   TrainingQueries queries() {

@@ -131,6 +131,18 @@ public final class FineTuning {
     RunFiles.writeString(dir.resolve(RunFiles.METRICS), String.join("\n", loop.history()) + "\n");
   }
 
+  /**
+   * One step's forward passes, ranking loss and backward pass over {@code batch}, as a run with
+   * {@code config} takes them (in one graph, or gradient-cached when {@code config.loss().cacheBatch() > 0}),
+   * without the optimizer: d(loss)/d(parameter) is added to the encoder's parameter gradients.
+   * What {@code negmine bench retrieval-step} measures.
+   *
+   * @return the loss
+   */
+  public static double step(FineTuneConfig config, TransformerEncoder encoder, StepBatch batch) {
+    return FineTuneRun.lossStep(config).run(encoder, batch).loss();
+  }
+
   /** Whether {@code dir} is a retrieval fine-tuning run. */
   public static boolean isRun(Path dir) {
     return dir != null && Files.isRegularFile(dir.resolve(RunFiles.RETRIEVAL_CONFIG));
