@@ -109,7 +109,13 @@ public final class MiningReport {
     o.put("negative", negative.toMap());
     o.put("difference", difference.toMap());
     Map<String, Object> skipped = new LinkedHashMap<>();
-    mined.skipped().forEach((name, s) -> skipped.put(name, Map.of("value", s.value(), "skipped", s.count(), "ratio", s.ratio())));
+    mined.skipped().forEach((name, s) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("value", s.value());
+      m.put("skipped", s.count());
+      m.put("ratio", s.ratio());
+      skipped.put(name, m);
+    });
     o.put("skipped", skipped);
     return o;
   }
