@@ -1,4 +1,4 @@
-"""Compares two mined triplet files with scores (sentence-transformers' and negmine's): rows kept,
+"""Compares two mined triplet or n-tuple files with scores (sentence-transformers' and negmine's): rows kept,
 share of (anchor, positive) pairs given the same negative(s), and how far apart the scores are.
 Standard library only.
 
@@ -16,7 +16,9 @@ def load(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            rows[(r["anchor"], r["positive"])].append((r["negative"], r["scores"][0], r["scores"][1]))
+            negs = [r["negative"]] if "negative" in r else [r[f"negative_{i}"] for i in range(1, len(r["scores"]))]
+            for neg, score in zip(negs, r["scores"][1:]):
+                rows[(r["anchor"], r["positive"])].append((neg, r["scores"][0], score))
             n += 1
     return n, rows
 
