@@ -32,11 +32,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code negmine mine}: offline hard-negative mining over a whole corpus into a TTL'd candidate pool. */
+/**
+ * {@code negmine mine}: offline hard-negative mining over a whole corpus into a TTL'd candidate
+ * pool; or, over query -> corpus data, sentence-transformers' {@code mine_hard_negatives} into a
+ * JSONL dataset ({@link dev.negmine.cli.text.QueryMineCli}).
+ */
 @Command(
     name = "mine",
     mixinStandardHelpOptions = true,
-    description = "Mine hard negatives offline: index the corpus embeddings (exact SIMD search or HNSW through Lucene), keep each anchor's top-K candidates with another label after the false-negative filters, and write a candidate pool (binary + JSON manifest with provenance, TTL and HNSW recall) atomically to --out.")
+    description = "Mine hard negatives offline: index the corpus embeddings (exact SIMD search or HNSW through Lucene), keep each anchor's top-K candidates with another label after the false-negative filters, and write a candidate pool (binary + JSON manifest with provenance, TTL and HNSW recall) atomically to --out. "
+        + "Over query -> corpus data (--data BEIR_DIR | pairs .jsonl/.tsv, or --task foldoc, with --out FILE.jsonl): sentence-transformers' mine_hard_negatives "
+        + "(--range-min/--range-max, --min-score/--max-score, --absolute-margin, --relative-margin, --num-negatives, --sampling-strategy, --output-format, --output-scores), "
+        + "its statistics table printed and written to FILE.stats.json.")
 final class MineCommand implements Callable<Integer> {
   @Option(names = "--embeddings", description = "Corpus embeddings, (N, d) float .npy.")
   Path embeddings;
@@ -62,6 +69,9 @@ final class MineCommand implements Callable<Integer> {
   @Mixin
   PoolMiningOptions mining;
 
+  @Mixin
+  dev.negmine.cli.text.QueryMineOptions query;
+
   @Option(names = "--index",
       description = "exact, ivf or hnsw (default exact: the SIMD self-join; with --recall chosen from the corpus size).")
   String index;
@@ -78,6 +88,12 @@ final class MineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (dev.negmine.cli.text.QueryMineCli.applies(query, data, model, out)) {
+      return mineQueries();
+    }
+    if (!query.given().isEmpty()) {
+      throw new UserInputException(query.given().get(0) + " is for query -> corpus data (--data BEIR_DIR | pairs .jsonl/.tsv, or --task foldoc, with --out FILE.jsonl)");
+    }
     mining.validate();
     OutputGuards.poolDir(out, embeddings, labels, ids, model, data);
     FloatMatrix e;
@@ -214,6 +230,21 @@ final class MineCommand implements Callable<Integer> {
           written.counts().get("anchors"), written.counts().get("candidates"), written.recall(), written.expiresAt());
     }
     return 0;
+  }
+
+  /** Query -> corpus mining; the pool-only inputs are refused rather than ignored. */
+  private int mineQueries() throws IOException {
+    Object[][] poolOnly = {{"--embeddings", embeddings}, {"--labels", labels}, {"--ids", ids}, {"--recall", recall},
+        {"--max-bad-lines", maxBadLines}, {"--margin-absolute / --margin-relative (use --absolute-margin / --relative-margin)", mining.margin}};
+    for (Object[] o : poolOnly) {
+      if (o[1] != null) {
+        throw new UserInputException(o[0] + " is for pool mining, not query -> corpus data");
+      }
+    }
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    PoolMiningOptions.putProvenance(provenance);
+    return dev.negmine.cli.text.QueryMineCli.run(query, new dev.negmine.cli.text.QueryMineCli.Job(data, model, textEncoder, index,
+        mining.hnsw(Runtime.getRuntime().availableProcessors()), mining.maxScore, mining.seed, out, json, provenance));
   }
 
   static String sha256(Path file) throws IOException {

@@ -4,15 +4,17 @@ import java.util.Locale;
 
 /**
  * What counts as a hard negative of a query, with the parameters and meaning of
- * sentence-transformers' {@code mine_hard_negatives}: candidates are the corpus documents ranked
- * by similarity to the query (judged positives and documents whose text equals a positive's never
- * among them), ranks {@code rangeMin .. rangeMax-1} considered, then kept only if their score is
- * within {@code [minScore, maxScore]}, at most {@code positive - absoluteMargin} and at most
- * {@code positive - |positive| * relativeMargin}; of those, {@code count} are taken: the most similar
+ * sentence-transformers' {@code mine_hard_negatives}: candidates are the corpus texts ranked by
+ * similarity to the query (judged positives and documents whose text equals a positive's never
+ * among them), the {@code rangeMax} most similar (plus room for the positives) considered, kept
+ * only if their score is within {@code [minScore, maxScore]}, at most {@code positive -
+ * absoluteMargin} and at most {@code positive - |positive| * relativeMargin}; the first {@code
+ * rangeMin} of the kept are skipped; of the rest, {@code count} are taken: the most similar
  * ({@code top}) or a seeded random choice ({@code random}). With several positives the margins
  * are measured from the least similar one, so a kept negative is less similar than every positive.
+ * {@link HardNegativeMiner#select} states the exact steps.
  *
- * @param rangeMin skip this many of the most similar candidates (0)
+ * @param rangeMin skip this many of the most similar candidates that pass the filters (0)
  * @param rangeMax consider this many candidates (100; deeper costs little)
  * @param minScore drop candidates below this similarity (NaN = no bound)
  * @param maxScore drop candidates above this similarity (NaN = no bound)

@@ -95,7 +95,8 @@ public final class TrainingQueries {
     return new TrainingQueries(List.copyOf(ids), List.copyOf(texts), pos, neg, group, devSplit, dev);
   }
 
-  static int[] textGroups(List<Document> corpus) {
+  /** Per corpus row, an id shared by the rows whose {@link Document#embeddingText()} is identical (numbered by first appearance). */
+  public static int[] textGroups(List<Document> corpus) {
     Map<String, Integer> first = new HashMap<>();
     int[] g = new int[corpus.size()];
     for (int i = 0; i < g.length; i++) {
