@@ -46,6 +46,21 @@ public final class FineTuneOptions {
   Integer freezeLayers;
   @Option(names = "--symmetric", description = "fine-tuning: also rank the batch's queries for each positive (symmetric MNRL)")
   boolean symmetric;
+  @Option(names = "--loss", description = "fine-tuning: mnrl (multiple-negatives ranking, default) or margin-mse (distil the"
+      + " --guide-model's score margins over the hard negatives)")
+  String loss;
+  @Option(names = "--guide-model", description = "fine-tuning: a frozen second encoder (e.g. bge-small-en-v1.5) whose scores mask"
+      + " false negatives (GISTEmbed) and teach --loss margin-mse (default: none)")
+  String guideModel;
+  @Option(names = "--guide-margin", description = "fine-tuning: mask a negative the guide scores above its query's positive"
+      + " minus this (default 0)")
+  Double guideMargin;
+  @Option(names = "--guide-margin-strategy", description = "fine-tuning: absolute (positive - m, default) or relative"
+      + " (positive - |positive| * m)")
+  String guideMarginStrategy;
+  @Option(names = "--in-loss-mask", description = "fine-tuning: drop negatives the trained model scores above its query's"
+      + " positive + this cosine margin (Qwen3-Embedding: 0.1; default off)")
+  Double inLossMask;
 
   /**
    * The configuration from these options and the shared ones (null = default).
@@ -71,13 +86,36 @@ public final class FineTuneOptions {
     if (temperature != null && !(temperature > 0)) {
       throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
     }
-    FineTuneConfig.Loss loss = new FineTuneConfig.Loss(temperature == null ? d.loss().scale() : 1 / temperature, symmetric);
+    FineTuneConfig.Kind kind = loss == null ? FineTuneConfig.Kind.MNRL : FineTuneConfig.Kind.parse(loss);
+    if (kind == FineTuneConfig.Kind.MARGIN_MSE && temperature != null) {
+      throw new IllegalArgumentException("--temperature applies to --loss mnrl; margin-mse compares unscaled cosines, got "
+          + temperature);
+    }
+    FineTuneConfig.Loss lossConfig = new FineTuneConfig.Loss(temperature == null ? d.loss().scale() : 1 / temperature, symmetric,
+        kind, inLossMask, guide(kind));
     String m = model == null ? TransformerSpec.DEFAULT : model.trim().toLowerCase(java.util.Locale.ROOT);
     if (!TransformerSpec.names().contains(m)) {
       throw new IllegalArgumentException("--text-encoder: '" + model + "' cannot be fine-tuned (expected one of "
           + String.join(", ", TransformerSpec.names()) + "; the quantised -q models are for the adapter)");
     }
-    return new FineTuneConfig(m, data, or(batch, d.batch()), or(maxLength, d.maxLength()), seed, s, loss, n);
+    return new FineTuneConfig(m, data, or(batch, d.batch()), or(maxLength, d.maxLength()), seed, s, lossConfig, n);
+  }
+
+  /** The guide from {@code --guide-*} (null without {@code --guide-model}); its margin masks only under MNRL. */
+  private FineTuneConfig.Guide guide(FineTuneConfig.Kind kind) {
+    if (guideModel == null) {
+      if (guideMargin != null || guideMarginStrategy != null) {
+        throw new IllegalArgumentException((guideMargin != null ? "--guide-margin " + guideMargin
+            : "--guide-margin-strategy " + guideMarginStrategy) + " needs --guide-model NAME");
+      }
+      return null;
+    }
+    if (kind == FineTuneConfig.Kind.MARGIN_MSE && (guideMargin != null || guideMarginStrategy != null)) {
+      throw new IllegalArgumentException("--guide-margin and --guide-margin-strategy apply to --loss mnrl; with margin-mse the"
+          + " guide is the teacher and masks nothing");
+    }
+    return new FineTuneConfig.Guide(guideModel.trim().toLowerCase(java.util.Locale.ROOT), or(guideMargin, 0.0),
+        guideMarginStrategy == null ? null : FineTuneConfig.MarginStrategy.parse(guideMarginStrategy));
   }
 
   private static <T> T or(T v, T fallback) {

@@ -56,7 +56,7 @@ final class DirectLossStep implements LossStep {
       }
       NDArray docs = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
       docs = docs.get(scope.create(inverse));
-      NDArray loss = RankingLoss.loss(scope, q, docs, batch.masked(), config.loss().scale(), config.loss().symmetric());
+      NDArray loss = StepLoss.of(scope, config.loss(), q, docs, batch);
       gc.backward(loss);
       return new Result(loss.getFloat(), tokens);
     }

@@ -52,6 +52,8 @@ final class FineTuneRun {
   private IrMetrics.Result frozenDev;
   private IrMetrics.Result frozenTest;
   private PoolRefresh refresh;
+  /** The guide model's embeddings (null without a guide, or until first needed: a resumed run re-embeds). */
+  private GuideModel guide;
   /**
    * Steps whose update was skipped for a non-finite loss or gradient (not checkpointed: a
    * diagnostic). One 100-step FOLDOC run once produced a NaN loss at step 97 that a replay of the
@@ -119,6 +121,7 @@ final class FineTuneRun {
     FloatMatrix docs = FrozenCorpus.embed(encoder, corpusTexts(), config.maxLength(),
         () -> listener.onPhase("embedding " + data.corpus().size() + " documents with the frozen model"));
     pool = mine(docs, encoder, true);
+    guide();
     frozenDev = evaluate(queries.devQrels(), docs);
     frozenTest = data.splits().contains("test") ? RetrievalEvaluation.evaluate(data, data.qrels("test"),
         t -> encoder.encode(t, Role.QUERY, config.maxLength()), docs) : null;
@@ -250,14 +253,15 @@ final class FineTuneRun {
     }
     step++;
     FineTuneListener.StepRecord rec = new FineTuneListener.StepRecord(step, at[0] + 1, lossValue, lr, norm, tokens,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9, batch.guideMasked());
     record(rec.toJson());
     return rec;
   }
 
   /**
    * The step's inputs: the rows' query texts, their positives then {@code h} negatives per query
-   * (column {@code b + j * b + i} is query {@code i}'s {@code j}-th), and the mask of judged positives.
+   * (column {@code b + j * b + i} is query {@code i}'s {@code j}-th), the mask of judged positives
+   * and, with a guide model, its scores of every (query, column) and (MNRL) its false negatives masked too.
    */
   private StepBatch assemble(List<BatchPlan.Row> rows, SplittableRandom rnd) {
     int b = rows.size();
@@ -279,11 +283,27 @@ final class FineTuneRun {
         masked[i * docRows.length + c] = c != i && queries.isPositive(rows.get(i).query(), docRows[c]);
       }
     }
+    float[] teacher = null;
+    FineTuneListener.MaskCounts guideMasked = null;
+    if (config.loss().guide() != null) {
+      teacher = guide().scores(rows.stream().mapToInt(BatchPlan.Row::query).toArray(), docRows);
+      if (config.loss().kind() == FineTuneConfig.Kind.MNRL) {
+        guideMasked = guide().apply(teacher, b, masked);
+      }
+    }
     List<String> dTexts = new ArrayList<>(docRows.length);
     for (int d : docRows) {
       dTexts.add(data.corpus().get(d).embeddingText());
     }
-    return new StepBatch(qTexts, dTexts, docRows, masked);
+    return new StepBatch(qTexts, dTexts, docRows, masked, teacher, guideMasked);
+  }
+
+  /** The guide model's embeddings, taken on first use (null without a guide). */
+  private GuideModel guide() {
+    if (guide == null && config.loss().guide() != null) {
+      guide = GuideModel.embed(config.loss().guide(), queries.texts(), corpusTexts(), config.maxLength(), listener::onPhase);
+    }
+    return guide;
   }
 
   /** {@code h} negatives of query {@code q}: a seeded choice among its candidates, topped up with random non-positive documents. */
