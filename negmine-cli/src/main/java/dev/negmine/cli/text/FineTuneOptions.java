@@ -46,9 +46,8 @@ public final class FineTuneOptions {
   Integer freezeLayers;
   @Option(names = "--symmetric", description = "fine-tuning: also rank the batch's queries for each positive (symmetric MNRL)")
   boolean symmetric;
-  @Option(names = "--loss", description = "fine-tuning: mnrl (multiple-negatives ranking, default) or margin-mse (distil the"
-      + " --guide-model's score margins over the hard negatives)")
-  String loss;
+  /** {@code mnrl} or {@code margin-mse}, set by the command that owns {@code --loss} (train's is shared with the image pipeline). */
+  public String loss;
   @Option(names = "--guide-model", description = "fine-tuning: a frozen second encoder (e.g. bge-small-en-v1.5) whose scores mask"
       + " false negatives (GISTEmbed) and teach --loss margin-mse (default: none)")
   String guideModel;
@@ -116,6 +115,12 @@ public final class FineTuneOptions {
     }
     return new FineTuneConfig.Guide(guideModel.trim().toLowerCase(java.util.Locale.ROOT), or(guideMargin, 0.0),
         guideMarginStrategy == null ? null : FineTuneConfig.MarginStrategy.parse(guideMarginStrategy));
+  }
+
+  /** Whether {@code name} is a fine-tuning loss ({@link FineTuneConfig.Kind}) rather than an image-pipeline one. */
+  public static boolean isRetrievalLoss(String name) {
+    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    return n.equals("mnrl") || n.equals("margin-mse");
   }
 
   private static <T> T or(T v, T fallback) {
