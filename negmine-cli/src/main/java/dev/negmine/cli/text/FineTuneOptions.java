@@ -67,6 +67,20 @@ public final class FineTuneOptions {
     this.mixTo = mixToSpec;
     return this;
   }
+  /** {@code mnrl} or {@code margin-mse}, set by the command that owns {@code --loss} (train's is shared with the image pipeline). */
+  public String loss;
+  @Option(names = "--guide-model", description = "fine-tuning: a frozen second encoder (e.g. bge-small-en-v1.5) whose scores mask"
+      + " false negatives (GISTEmbed) and teach --loss margin-mse (default: none)")
+  String guideModel;
+  @Option(names = "--guide-margin", description = "fine-tuning: mask a negative the guide scores above its query's positive"
+      + " minus this (default 0)")
+  Double guideMargin;
+  @Option(names = "--guide-margin-strategy", description = "fine-tuning: absolute (positive - m, default) or relative"
+      + " (positive - |positive| * m)")
+  String guideMarginStrategy;
+  @Option(names = "--in-loss-mask", description = "fine-tuning: drop negatives the trained model scores above its query's"
+      + " positive + this cosine margin (Qwen3-Embedding: 0.1; default off)")
+  Double inLossMask;
 
   /**
    * The configuration from these options and the shared ones (null = default).
@@ -93,14 +107,42 @@ public final class FineTuneOptions {
     if (temperature != null && !(temperature > 0)) {
       throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
     }
-    FineTuneConfig.Loss loss = new FineTuneConfig.Loss(temperature == null ? d.loss().scale() : 1 / temperature, symmetric,
-        or(cacheBatch, d.loss().cacheBatch()));
+    FineTuneConfig.Kind kind = loss == null ? FineTuneConfig.Kind.MNRL : FineTuneConfig.Kind.parse(loss);
+    if (kind == FineTuneConfig.Kind.MARGIN_MSE && temperature != null) {
+      throw new IllegalArgumentException("--temperature applies to --loss mnrl; margin-mse compares unscaled cosines, got "
+          + temperature);
+    }
+    FineTuneConfig.Loss lossConfig = new FineTuneConfig.Loss(temperature == null ? d.loss().scale() : 1 / temperature, symmetric,
+        kind, inLossMask, guide(kind), or(cacheBatch, d.loss().cacheBatch()));
     String m = model == null ? TransformerSpec.DEFAULT : model.trim().toLowerCase(java.util.Locale.ROOT);
     if (!TransformerSpec.names().contains(m)) {
       throw new IllegalArgumentException("--text-encoder: '" + model + "' cannot be fine-tuned (expected one of "
           + String.join(", ", TransformerSpec.names()) + "; the quantised -q models are for the adapter)");
     }
-    return new FineTuneConfig(m, data, or(batch, d.batch()), or(maxLength, d.maxLength()), seed, s, loss, n);
+    return new FineTuneConfig(m, data, or(batch, d.batch()), or(maxLength, d.maxLength()), seed, s, lossConfig, n);
+  }
+
+  /** The guide from {@code --guide-*} (null without {@code --guide-model}); its margin masks only under MNRL. */
+  private FineTuneConfig.Guide guide(FineTuneConfig.Kind kind) {
+    if (guideModel == null) {
+      if (guideMargin != null || guideMarginStrategy != null) {
+        throw new IllegalArgumentException((guideMargin != null ? "--guide-margin " + guideMargin
+            : "--guide-margin-strategy " + guideMarginStrategy) + " needs --guide-model NAME");
+      }
+      return null;
+    }
+    if (kind == FineTuneConfig.Kind.MARGIN_MSE && (guideMargin != null || guideMarginStrategy != null)) {
+      throw new IllegalArgumentException("--guide-margin and --guide-margin-strategy apply to --loss mnrl; with margin-mse the"
+          + " guide is the teacher and masks nothing");
+    }
+    return new FineTuneConfig.Guide(guideModel.trim().toLowerCase(java.util.Locale.ROOT), or(guideMargin, 0.0),
+        guideMarginStrategy == null ? null : FineTuneConfig.MarginStrategy.parse(guideMarginStrategy));
+  }
+
+  /** Whether {@code name} is a fine-tuning loss ({@link FineTuneConfig.Kind}) rather than an image-pipeline one. */
+  public static boolean isRetrievalLoss(String name) {
+    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    return n.equals("mnrl") || n.equals("margin-mse");
   }
 
   private static <T> T or(T v, T fallback) {

@@ -66,7 +66,8 @@ public final class TrainCommand implements Callable<Integer> {
   Integer maxBadLines;
   @Option(names = "--miner", description = "miner preset for every phase (overrides the recipe's)")
   String miner;
-  @Option(names = "--loss", description = "triplet, soft-triplet, contrastive or infonce (default: the recipe's)")
+  @Option(names = "--loss", description = "triplet, soft-triplet, contrastive or infonce (default: the recipe's); fine-tuning the"
+      + " transformer: mnrl (default) or margin-mse (distil the --guide-model's score margins over the hard negatives)")
   String loss;
   @Option(names = "--reduction", defaultValue = "active-mean", description = "active-mean (average over non-zero terms) or mean (over all terms)")
   String reduction;
@@ -284,7 +285,11 @@ public final class TrainCommand implements Callable<Integer> {
     java.util.Map<String, Object> imageOnly = new java.util.LinkedHashMap<>();
     imageOnly.put("--recipe", recipe);
     imageOnly.put("--miner", miner);
-    imageOnly.put("--loss", loss);
+    if (loss != null && dev.negmine.cli.text.FineTuneOptions.isRetrievalLoss(loss)) {
+      fineTune.loss = loss; // mnrl or margin-mse: the transformer's loss
+    } else {
+      imageOnly.put("--loss", loss);
+    }
     imageOnly.put("--queue-warmup", queueWarmup);
     imageOnly.put("--queue-mining", queueMining);
     imageOnly.put("--momentum", momentum);

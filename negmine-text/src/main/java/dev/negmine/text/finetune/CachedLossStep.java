@@ -115,7 +115,7 @@ final class CachedLossStep implements LossStep {
         NDArray d = leaf(scope, dAll, c, dim);
         // the queue's constant columns join the loss but take no gradient
         NDArray all = batch.constants().rows() == 0 ? d : d.concat(DirectLossStep.constants(scope, batch), 0);
-        NDArray l = RankingLoss.loss(scope, q, all, batch.masked(), config.loss().scale(), config.loss().symmetric());
+        NDArray l = StepLoss.of(scope, config.loss(), q, all, batch);
         backward(l, l.onesLike());
         loss = l.getFloat();
         gq = q.getGradient().toFloatArray();

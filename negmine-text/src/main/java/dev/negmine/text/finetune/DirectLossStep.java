@@ -72,7 +72,7 @@ final class DirectLossStep implements LossStep {
       docs = docs.get(scope.create(inverse));
       float[] live = docs.toFloatArray();
       NDArray all = batch.constants().rows() == 0 ? docs : docs.concat(constants(scope, batch), 0);
-      NDArray loss = RankingLoss.loss(scope, q, all, batch.masked(), config.loss().scale(), config.loss().symmetric());
+      NDArray loss = StepLoss.of(scope, config.loss(), q, all, batch);
       gc.backward(loss);
       return new Result(loss.getFloat(), tokens, live);
     }

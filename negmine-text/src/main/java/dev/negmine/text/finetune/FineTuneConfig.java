@@ -12,7 +12,7 @@ import dev.negmine.text.transformer.TransformerSpec;
  * @param maxLength word pieces per text while training (inference keeps the model's own maximum)
  * @param seed seed of the batch order, dropout and negative sampling
  * @param schedule optimizer and learning-rate schedule
- * @param loss the ranking loss
+ * @param loss the retrieval loss and its false-negative controls
  * @param negatives hard negatives mined from the corpus, and how they are kept current
  */
 public record FineTuneConfig(String model, String data, int batch, int maxLength, long seed, Schedule schedule, Loss loss,
@@ -30,6 +30,14 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
     }
     if (maxLength < 8) {
       throw new IllegalArgumentException("--max-length must be >= 8, got " + maxLength);
+    }
+    if (loss != null && negatives != null && loss.kind() == Kind.MARGIN_MSE && negatives.perQuery() < 1) {
+      throw new IllegalArgumentException("--loss margin-mse needs hard negatives: --hard-negatives must be >= 1, got "
+          + negatives.perQuery());
+    }
+    if (loss != null && negatives != null && loss.kind() == Kind.MARGIN_MSE && (negatives.queue() > 0 || negatives.mix() != null)) {
+      throw new IllegalArgumentException("--loss margin-mse distils each query's own positive and hard negatives: it takes"
+          + " neither --queue nor --mix");
     }
   }
 
@@ -84,33 +92,117 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
   }
 
   /**
-   * Multiple-negatives ranking loss (InfoNCE over in-batch documents and hard negatives).
+   * The retrieval loss and its false-negative controls.
    *
    * @param scale similarities are multiplied by this before the softmax (20, MNRL's: temperature 0.05)
    * @param symmetric also rank the queries for each positive document (MultipleNegativesSymmetricRankingLoss)
+   * @param kind the loss ({@link Kind}); null (a configuration saved before it existed) reads as {@link Kind#MNRL}
+   * @param inLossMargin Qwen3-Embedding's in-loss mask: for query {@code i}, drop column {@code c != i}
+   *     whose trained-model cosine exceeds {@code cos(q_i, d_i) + inLossMargin}; null = off
+   * @param guide a frozen second model that masks false negatives out of MNRL (GISTEmbed) and is the
+   *     teacher of {@link Kind#MARGIN_MSE}; null = none
    * @param cacheBatch texts per forward pass under gradient caching (sentence-transformers'
    *     {@code CachedMultipleNegativesRankingLoss} {@code mini_batch_size}; {@link CachedLossStep}):
    *     the same loss and gradient, with memory bounded by this many texts' activations instead of
    *     the whole step's, for about one more forward pass of compute; 0 = no caching (one graph
    *     over the step). A configuration saved without it reads as 0.
    */
-  public record Loss(double scale, boolean symmetric, int cacheBatch) {
+  public record Loss(double scale, boolean symmetric, Kind kind, Double inLossMargin, Guide guide, int cacheBatch) {
     public static Loss defaults() {
       return new Loss(20, false);
     }
 
-    /** No gradient caching. */
+    /** Multiple-negatives ranking without false-negative controls or gradient caching. */
     public Loss(double scale, boolean symmetric) {
-      this(scale, symmetric, 0);
+      this(scale, symmetric, Kind.MNRL, null, null, 0);
+    }
+
+    /** Multiple-negatives ranking, gradient-cached with {@code cacheBatch} texts per forward (0 = not). */
+    public Loss(double scale, boolean symmetric, int cacheBatch) {
+      this(scale, symmetric, Kind.MNRL, null, null, cacheBatch);
+    }
+
+    /** A loss with false-negative controls, not gradient-cached. */
+    public Loss(double scale, boolean symmetric, Kind kind, Double inLossMargin, Guide guide) {
+      this(scale, symmetric, kind, inLossMargin, guide, 0);
     }
 
     public Loss {
+      kind = kind == null ? Kind.MNRL : kind;
       if (!(scale > 0) || scale > 1000) {
         throw new IllegalArgumentException("--scale must be in (0, 1000], got " + scale);
       }
       if (cacheBatch < 0) {
         throw new IllegalArgumentException("--cache-batch must be >= 0 (0 = no gradient caching), got " + cacheBatch);
       }
+      if (inLossMargin != null && !(inLossMargin >= 0 && inLossMargin <= 2)) {
+        throw new IllegalArgumentException("--in-loss-mask must be in [0, 2] (a cosine margin), got " + inLossMargin);
+      }
+      if (kind == Kind.MARGIN_MSE) {
+        if (guide == null) {
+          throw new IllegalArgumentException("--loss margin-mse needs a teacher: give --guide-model NAME");
+        }
+        if (symmetric || inLossMargin != null) {
+          throw new IllegalArgumentException("--loss margin-mse: --symmetric and --in-loss-mask apply to --loss mnrl only");
+        }
+      }
+    }
+  }
+
+  /** Which loss a step differentiates. */
+  public enum Kind {
+    /** Multiple-negatives ranking (InfoNCE over in-batch and hard negatives), masks applied. */
+    @com.google.gson.annotations.SerializedName("mnrl") MNRL,
+    /**
+     * sentence-transformers' {@code MarginMSELoss}: mean over (query, positive, hard negative) of
+     * {@code ((s(q,p) - s(q,n)) - (t(q,p) - t(q,n)))^2}, {@code s} the trained model's cosine, {@code t} the guide's.
+     */
+    @com.google.gson.annotations.SerializedName("margin-mse") MARGIN_MSE;
+
+    /** The kind a CLI name ({@code mnrl}, {@code margin-mse}) names. */
+    public static Kind parse(String name) {
+      return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "mnrl" -> MNRL;
+        case "margin-mse" -> MARGIN_MSE;
+        default -> throw new IllegalArgumentException("--loss: expected mnrl or margin-mse, got '" + name + "'");
+      };
+    }
+  }
+
+  /**
+   * GISTEmbed's guide: a frozen pretrained encoder whose cosines decide which negatives are false.
+   * Column {@code c} of query {@code i} (any column but {@code i}) is masked where
+   * {@code g(q_i, d_c) > g(q_i, d_i) - margin} ({@link MarginStrategy#ABSOLUTE}) or
+   * {@code > g(q_i, d_i) - |g(q_i, d_i)| * margin} ({@link MarginStrategy#RELATIVE}).
+   *
+   * @param model a {@link TransformerSpec#names} name (bge-small-en-v1.5 when MiniLM trains)
+   * @param margin 0 masks exactly the negatives the guide scores above the positive
+   * @param strategy null reads as {@link MarginStrategy#ABSOLUTE}
+   */
+  public record Guide(String model, double margin, MarginStrategy strategy) {
+    public Guide {
+      if (model == null || !TransformerSpec.names().contains(model)) {
+        throw new IllegalArgumentException("--guide-model: '" + model + "' is not a bundled encoder (expected one of "
+            + String.join(", ", TransformerSpec.names()) + ")");
+      }
+      if (!(margin >= -1 && margin <= 1)) {
+        throw new IllegalArgumentException("--guide-margin must be in [-1, 1], got " + margin);
+      }
+      strategy = strategy == null ? MarginStrategy.ABSOLUTE : strategy;
+    }
+  }
+
+  /** How {@link Guide#margin} lowers the guide's threshold (sentence-transformers' {@code margin_strategy}). */
+  public enum MarginStrategy {
+    @com.google.gson.annotations.SerializedName("absolute") ABSOLUTE,
+    @com.google.gson.annotations.SerializedName("relative") RELATIVE;
+
+    public static MarginStrategy parse(String name) {
+      return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "absolute" -> ABSOLUTE;
+        case "relative" -> RELATIVE;
+        default -> throw new IllegalArgumentException("--guide-margin-strategy: expected absolute or relative, got '" + name + "'");
+      };
     }
   }
 

@@ -33,7 +33,9 @@ public final class FineTuneHistory {
       JsonObject o = JsonParser.parseString(l).getAsJsonObject();
       if (o.has("loss")) {
         out.add(new FineTuneListener.StepRecord(o.get("step").getAsLong(), o.get("epoch").getAsInt(), o.get("loss").getAsDouble(),
-            o.get("lr").getAsDouble(), o.get("grad_norm").getAsDouble(), o.get("tokens").getAsLong(), o.get("seconds").getAsDouble()));
+            o.get("lr").getAsDouble(), o.get("grad_norm").getAsDouble(), o.get("tokens").getAsLong(), o.get("seconds").getAsDouble(),
+            o.has("guide_masked_in_batch") ? new FineTuneListener.MaskCounts(o.get("guide_masked_in_batch").getAsInt(),
+                o.get("guide_masked_hard").getAsInt()) : null));
       }
     }
     return out;

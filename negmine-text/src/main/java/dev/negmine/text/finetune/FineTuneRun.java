@@ -60,6 +60,8 @@ final class FineTuneRun {
   private IrMetrics.Result frozenDev;
   private IrMetrics.Result frozenTest;
   private PoolRefresh refresh;
+  /** The guide model's embeddings (null without a guide, or until first needed: a resumed run re-embeds). */
+  private GuideModel guide;
   /**
    * Steps whose update was skipped for a non-finite loss or gradient (not checkpointed: a
    * diagnostic). One 100-step FOLDOC run once produced a NaN loss at step 97 that a replay of the
@@ -175,6 +177,7 @@ final class FineTuneRun {
           + " or --range-max, or give --unmined random");
     }
     planEpochs(train);
+    guide();
     frozenDev = evaluate(queries.devQrels(), docs);
     frozenTest = data.splits().contains("test") ? RetrievalEvaluation.evaluate(data, data.qrels("test"),
         t -> encoder.encode(t, Role.QUERY, config.maxLength()), docs) : null;
@@ -314,7 +317,7 @@ final class FineTuneRun {
     }
     step++;
     FineTuneListener.StepRecord rec = new FineTuneListener.StepRecord(step, at[0] + 1, lossValue, lr, norm, tokens,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9, batch.guideMasked());
     record(rec.toJson());
     return rec;
   }
@@ -322,9 +325,10 @@ final class FineTuneRun {
   /**
    * The step's inputs: the rows' query texts, their positives, then per slot {@code j} and query
    * {@code i} the negative its source gives (mined candidates unless a mix says otherwise; an
-   * {@code in-batch} slot adds no column), then the queue's documents as constant columns, and the
-   * mask of judged positives over all columns. Without a mix or a queue this is the layout and the
-   * random stream of every earlier version (column {@code b + j * b + i}).
+   * {@code in-batch} slot adds no column), then the queue's documents as constant columns, the
+   * mask of judged positives over all columns and, with a guide model, its scores of every
+   * (query, column) and (MNRL) the false negatives it masks too. Without a mix or a queue this is
+   * the layout and the random stream of every earlier version (column {@code b + j * b + i}).
    */
   private StepBatch assemble(List<BatchPlan.Row> rows, long s, SplittableRandom rnd) {
     int b = rows.size();
@@ -361,12 +365,31 @@ final class FineTuneRun {
         masked[i * width + k] = k != i && queries.isPositive(q, d);
       }
     }
+    float[] teacher = null;
+    FineTuneListener.MaskCounts guideMasked = null;
+    if (config.loss().guide() != null) {
+      // the guide scores every column, the queue's included (its rows are corpus rows too)
+      int[] all = java.util.Arrays.copyOf(docRows, width);
+      System.arraycopy(queued, 0, all, live, queued.length);
+      teacher = guide().scores(rows.stream().mapToInt(BatchPlan.Row::query).toArray(), all);
+      if (config.loss().kind() == FineTuneConfig.Kind.MNRL) {
+        guideMasked = guide().apply(teacher, b, masked);
+      }
+    }
     List<String> dTexts = new ArrayList<>(docRows.length);
     for (int d : docRows) {
       dTexts.add(data.corpus().get(d).embeddingText());
     }
     FloatMatrix constants = queue == null ? FloatMatrix.zeros(0, encoder.dimension()) : queue.embeddings();
-    return new StepBatch(qTexts, dTexts, docRows, constants, masked);
+    return new StepBatch(qTexts, dTexts, docRows, constants, masked, teacher, guideMasked);
+  }
+
+  /** The guide model's embeddings, taken on first use (null without a guide). */
+  private GuideModel guide() {
+    if (guide == null && config.loss().guide() != null) {
+      guide = GuideModel.embed(config.loss().guide(), queries.texts(), corpusTexts(), config.maxLength(), listener::onPhase);
+    }
+    return guide;
   }
 
   /** The batch of step {@code s} (0-based): a function of the seed, the step, the candidates and the queue. */

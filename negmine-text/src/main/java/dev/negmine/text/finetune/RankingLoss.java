@@ -14,6 +14,11 @@ import ai.djl.ndarray.types.Shape;
  * whichever source brought it. The symmetric form adds the cross-entropy of each positive over
  * the batch's queries and averages the two ({@code MultipleNegativesSymmetricRankingLoss}).
  * Inputs are unit vectors; the loss is the mean over queries.
+ *
+ * <p>Qwen3-Embedding's in-loss mask ({@link #inLossMask}) drops, per query, the columns the model
+ * being trained already scores above the query's positive by more than a margin: likely unjudged
+ * positives, whose push-away would teach the model to rank relevant documents down. The mask is
+ * read from the scores' values and carries no gradient (it is a selection, not a function to differentiate).
  */
 public final class RankingLoss {
   /** Added to a masked logit: exp of it is 0 in float, and it stays finite (no NaN gradients). */
@@ -55,5 +60,51 @@ public final class RankingLoss {
     NDArray eye = onehot.get(new NDIndex(":, :{}", b));
     NDArray backward = square.logSoftmax(0).mul(eye).sum().neg().div(b);
     return forward.add(backward).div(2f);
+  }
+
+  /**
+   * As {@link #loss(NDManager, NDArray, NDArray, boolean[], double, boolean)} with {@code loss}'s
+   * scale and symmetry, and, when {@code loss.inLossMargin()} is set, {@link #inLossMask} added to
+   * {@code masked} (the symmetric term reuses the same mask).
+   */
+  public static NDArray loss(NDManager scope, NDArray queries, NDArray docs, boolean[] masked, FineTuneConfig.Loss loss) {
+    boolean[] m = masked;
+    if (loss.inLossMargin() != null) {
+      long b = queries.getShape().get(0);
+      long c = docs.getShape().get(0);
+      // host copy of the values only: the mask is not part of the graph
+      float[] cos;
+      try (NDArray q = queries.stopGradient(); NDArray d = docs.stopGradient(); NDArray dt = d.transpose();
+          NDArray s = q.matMul(dt)) {
+        cos = s.toFloatArray();
+      }
+      boolean[] extra = inLossMask(cos, (int) b, (int) c, loss.inLossMargin());
+      m = masked.clone();
+      for (int k = 0; k < m.length; k++) {
+        m[k] |= extra[k];
+      }
+    }
+    return loss(scope, queries, docs, m, loss.scale(), loss.symmetric());
+  }
+
+  /**
+   * Qwen3-Embedding's mask: true where {@code c != i} and {@code cos[i][c] > cos[i][i] + margin}
+   * (unscaled cosines; an absolute margin, so a positive scoring below zero still sets the bar at
+   * its own score plus the margin).
+   *
+   * @param cos row-major {@code [b, c]} query-column cosines, column {@code i < b} query {@code i}'s positive
+   */
+  public static boolean[] inLossMask(float[] cos, int b, int c, double margin) {
+    if (cos.length != b * c || c < b) {
+      throw new IllegalArgumentException("cosines of " + cos.length + " for " + b + " x " + c);
+    }
+    boolean[] out = new boolean[cos.length];
+    for (int i = 0; i < b; i++) {
+      double bar = cos[i * c + i] + margin;
+      for (int k = 0; k < c; k++) {
+        out[i * c + k] = k != i && cos[i * c + k] > bar;
+      }
+    }
+    return out;
   }
 }

@@ -15,21 +15,26 @@ import java.util.List;
  * @param constants {@code K x d} embeddings of constant negative columns after the {@code C} live
  *     ones (the queue's documents: no gradient flows into them); 0 rows when none
  * @param masked row-major {@code [B, C + K]}: true where column {@code c} must not count for query
- *     {@code i} (a judged positive other than its own column); the diagonal is false
+ *     {@code i} (a judged positive other than its own column, or a negative the guide model calls
+ *     false); the diagonal is false
+ * @param teacher row-major {@code [B, C + K]} guide-model cosines of (query, column), or null without a guide
+ * @param guideMasked how many (query, column) pairs the guide masked beyond the judged positives, or null without a guide
  */
-public record StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, FloatMatrix constants, boolean[] masked) {
+public record StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, FloatMatrix constants, boolean[] masked,
+    float[] teacher, FineTuneListener.MaskCounts guideMasked) {
+  /** A batch without constant columns or a guide model. */
+  public StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, boolean[] masked) {
+    this(queryTexts, docTexts, docRows, FloatMatrix.zeros(0, 1), masked, null, null);
+  }
+
   public StepBatch {
     int b = queryTexts.size();
     int c = docTexts.size();
-    if (c < b || docRows.length != c || masked.length != (long) b * (c + constants.rows())) {
+    long width = c + constants.rows();
+    if (c < b || docRows.length != c || masked.length != b * width || (teacher != null && teacher.length != b * width)) {
       throw new IllegalArgumentException("step batch: " + b + " queries, " + c + " documents, " + constants.rows()
           + " constant columns, " + docRows.length + " rows, mask of " + masked.length);
     }
-  }
-
-  /** A batch without constant columns. */
-  public StepBatch(List<String> queryTexts, List<String> docTexts, int[] docRows, boolean[] masked) {
-    this(queryTexts, docTexts, docRows, FloatMatrix.zeros(0, 1), masked);
   }
 
   public int queries() {
