@@ -39,8 +39,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--m-per-class", description = "items per class in a batch (default 16; text 2)") Integer mPerClass;
   @Option(names = "--epochs", description = "epochs (default " + dev.negmine.train.spec.Defaults.EPOCHS + "; --task: " + TextJobs.TASK_EPOCHS + ")") Integer epochs;
   @Option(names = "--batch", description = "as in train (default 160; fine-tuning 32)") Integer batch;
-  @Option(names = "--arms", split = ",", description = "fine-tuning (a BEIR directory or --task foldoc): hard (mined hard negatives"
-      + " plus in-batch) and/or in-batch (in-batch negatives only), each for every seed at equal steps (default hard,in-batch)")
+  @Option(names = "--arms", split = ",", description = "fine-tuning (a BEIR directory or --task foldoc), each for every seed at equal"
+      + " steps (default hard,in-batch): in-batch, top-k (mined, no margin), margin (mined, relative margin 0.05), hard (the options"
+      + " as given), guide (bge-small masks false negatives), cached-4x (4x logical batch, gradient caching), queue (4,096 documents)")
   List<String> arms;
   @Option(names = "--pool-refresh-every", description = "fine-tuning: re-mine every N steps in the background (as in train)")
   Long poolRefreshEvery;
@@ -186,20 +187,16 @@ public final class CompareCommand implements Callable<Integer> {
     List<dev.negmine.cli.text.FineTuneCompare.Arm> list = new ArrayList<>();
     for (String a : arms == null ? List.of("hard", "in-batch") : arms) {
       String n = a.trim().toLowerCase(Locale.ROOT);
-      Integer hard = switch (n) {
-        case "hard" -> null;
-        case "in-batch" -> 0;
-        default -> throw new IllegalArgumentException("--arms: expected hard or in-batch, got '" + a + "'");
-      };
-      dev.negmine.text.finetune.FineTuneConfig probe = fineTune.config(abs, textEncoder, epochs, batch, lr, temperature, 1,
-          poolRefreshEvery, hard);
+      java.util.function.UnaryOperator<dev.negmine.text.finetune.FineTuneConfig> arm = dev.negmine.cli.text.CompareArms.of(n);
+      dev.negmine.text.finetune.FineTuneConfig probe = arm.apply(fineTune.config(abs, textEncoder, epochs, batch, lr, temperature, 1,
+          poolRefreshEvery, null));
       list.add(new dev.negmine.cli.text.FineTuneCompare.Arm() {
         public String name() {
           return n;
         }
 
         public dev.negmine.text.finetune.FineTuneConfig config(long seed) {
-          return fineTune.config(abs, probe.model(), epochs, batch, lr, temperature, seed, poolRefreshEvery, hard);
+          return arm.apply(fineTune.config(abs, probe.model(), epochs, batch, lr, temperature, seed, poolRefreshEvery, null));
         }
       });
     }
