@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.mixer.MixPlan;
-import dev.negmine.core.mixer.NegativeSource;
 import dev.negmine.text.retrieval.IrMetrics;
 import dev.negmine.text.retrieval.RetrievalData;
 import dev.negmine.text.retrieval.RetrievalEvaluation;
@@ -46,6 +45,7 @@ final class FineTuneRun {
   private final AdamW optimizer;
   private final FineTuneListener listener;
   private final LossStep lossStep;
+  private final SlotNegatives slots;
   /** Which source fills each hard-negative slot; null = the mined candidates. */
   private SlotSources slotSources;
   /** Documents of earlier steps, negatives of every query; null = no queue. */
@@ -78,6 +78,7 @@ final class FineTuneRun {
     this.encoder = encoder;
     this.listener = listener;
     this.lossStep = lossStep(config);
+    this.slots = new SlotNegatives(queries, data.corpus().size());
     FineTuneConfig.Schedule s = config.schedule();
     this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
     boolean[] decays = new boolean[trainable.size()];
@@ -340,7 +341,7 @@ final class FineTuneRun {
     for (int i = 0; i < b; i++) {
       BatchPlan.Row r = rows.get(i);
       qTexts.add(queries.texts().get(r.query()));
-      perQuery[i] = mix == null ? negatives(r.query(), h, rnd) : mixed(r.query(), mix, i, rnd);
+      perQuery[i] = mix == null ? slots.pick(r.query(), pool[r.query()], h, rnd) : slots.mixed(r.query(), pool[r.query()], mix, i, rnd);
       live += perQuery[i].length;
     }
     int[] docRows = new int[live];
@@ -396,61 +397,6 @@ final class FineTuneRun {
   StepBatch batchOf(long s) {
     int[] at = locate(s);
     return assemble(plan.get(at[0]).get(at[1]), s, new SplittableRandom(config.seed() * 0x2545F4914F6CDD1DL + s));
-  }
-
-  /** Query {@code q}'s negatives when a mix assigns its slots: mined ones first, then random ones; in-batch slots add none. */
-  private int[] mixed(int q, MixPlan mix, int anchor, SplittableRandom rnd) {
-    int offline = 0;
-    int random = 0;
-    for (int j = 0; j < mix.slots(); j++) {
-      NegativeSource s = mix.source(anchor, j);
-      if (s == NegativeSource.OFFLINE) {
-        offline++;
-      } else if (s == NegativeSource.RANDOM) {
-        random++;
-      }
-    }
-    int[] mined = negatives(q, offline, rnd);
-    int[] out = java.util.Arrays.copyOf(mined, offline + random);
-    for (int n = offline, tries = 0; n < out.length && tries < 1000; tries++) {
-      int d = rnd.nextInt(data.corpus().size());
-      if (!queries.isPositive(q, d)) {
-        out[n++] = d;
-      }
-    }
-    return out;
-  }
-
-  /** {@code h} negatives of query {@code q}: a seeded choice among its candidates, topped up with random non-positive documents. */
-  private int[] negatives(int q, int h, SplittableRandom rnd) {
-    int[] out = new int[h];
-    int[] cand = pool[q];
-    int n = 0;
-    if (cand.length <= h) {
-      for (int c : cand) {
-        out[n++] = c;
-      }
-    } else {
-      int[] idx = cand.clone();
-      for (int i = 0; i < h; i++) {
-        int j = i + rnd.nextInt(idx.length - i);
-        int t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-        out[n++] = idx[i];
-      }
-    }
-    int corpus = data.corpus().size();
-    for (int tries = 0; n < h && tries < 1000; tries++) {
-      int d = rnd.nextInt(corpus);
-      if (!queries.isPositive(q, d)) {
-        out[n++] = d;
-      }
-    }
-    if (n < h) {
-      throw new IllegalStateException("query " + queries.ids().get(q) + ": no document in the corpus is not one of its positives");
-    }
-    return out;
   }
 
   /**
