@@ -5,6 +5,7 @@
 module dev.negmine.text {
   requires transitive dev.negmine.core;
   requires dev.negmine.train;
+  requires dev.negmine.index;
   requires com.microsoft.onnxruntime;
   requires ai.djl.tokenizers;
   requires java.logging;

@@ -57,15 +57,37 @@ public final class FineTuneOptions {
   private String mix;
   private String mixTo;
 
+  private int dynamic;
+  /** Documents re-embedded per step for the dynamic index when {@code --dynamic-landmarks} is not given. */
+  public static final int DYNAMIC_LANDMARKS = 256;
+
   /**
    * The negative-source options {@code train} shares with the image pipeline ({@code --queue},
-   * {@code --mix}, {@code --mix-to}), which fine-tuning takes too; null = none.
+   * {@code --mix}, {@code --mix-to}, {@code --negatives}, {@code --dynamic-landmarks}), which
+   * fine-tuning takes too; null = none. The dynamic index is on with {@code --negatives dynamic}
+   * or a {@code dynamic} share in a mix.
    */
-  public FineTuneOptions sources(Integer queueRows, String mixSpec, String mixToSpec) {
+  public FineTuneOptions sources(Integer queueRows, String mixSpec, String mixToSpec, String negatives, Integer landmarks) {
     this.queue = queueRows;
     this.mix = mixSpec;
     this.mixTo = mixToSpec;
+    String n = negatives == null ? "batch" : negatives.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!n.equals("batch") && !n.equals("dynamic")) {
+      throw new IllegalArgumentException("--negatives must be batch or dynamic, got '" + negatives + "'");
+    }
+    boolean on = n.equals("dynamic") || mentionsDynamic(mixSpec) || mentionsDynamic(mixToSpec);
+    if (landmarks != null && !on) {
+      throw new IllegalArgumentException("--dynamic-landmarks " + landmarks + " needs --negatives dynamic (or a dynamic share in --mix)");
+    }
+    if (landmarks != null && landmarks < 1) {
+      throw new IllegalArgumentException("--dynamic-landmarks must be >= 1, got " + landmarks);
+    }
+    this.dynamic = on ? or(landmarks, DYNAMIC_LANDMARKS) : 0;
     return this;
+  }
+
+  private static boolean mentionsDynamic(String spec) {
+    return spec != null && spec.toLowerCase(java.util.Locale.ROOT).contains("dynamic");
   }
   /** {@code mnrl} or {@code margin-mse}, set by the command that owns {@code --loss} (train's is shared with the image pipeline). */
   public String loss;
@@ -103,7 +125,7 @@ public final class FineTuneOptions {
       throw new IllegalArgumentException("--pool-refresh-every: too large, got " + refreshEvery);
     }
     FineTuneConfig.Negatives n = new FineTuneConfig.Negatives(h, rule, refreshEvery == null ? 0 : refreshEvery.intValue(),
-        queue == null ? 0 : queue, mix, mixTo, unmined == null ? null : unmined.trim().toLowerCase(java.util.Locale.ROOT));
+        queue == null ? 0 : queue, mix, mixTo, unmined == null ? null : unmined.trim().toLowerCase(java.util.Locale.ROOT), dynamic);
     if (temperature != null && !(temperature > 0)) {
       throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
     }

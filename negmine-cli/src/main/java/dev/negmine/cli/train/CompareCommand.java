@@ -41,7 +41,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "as in train (default 160; fine-tuning 32)") Integer batch;
   @Option(names = "--arms", split = ",", description = "fine-tuning (a BEIR directory or --task foldoc), each for every seed at equal"
       + " steps (default hard,in-batch): in-batch, top-k (mined, no margin), margin (mined, relative margin 0.05), hard (the options"
-      + " as given), guide (bge-small masks false negatives), cached-4x (4x logical batch, gradient caching), queue (4,096 documents)")
+      + " as given), guide (bge-small masks false negatives), cached-4x (4x logical batch, gradient caching, a quarter of the steps),"
+      + " queue (4,096 documents), static (pool re-mined every --pool-refresh-every or half the steps), dynamic (a dynamic index"
+      + " re-embedding as many documents as static, spread over the steps)")
   List<String> arms;
   @Option(names = "--pool-refresh-every", description = "fine-tuning: re-mine every N steps in the background (as in train)")
   Long poolRefreshEvery;
@@ -185,9 +187,13 @@ public final class CompareCommand implements Callable<Integer> {
     }
     String abs = d.toAbsolutePath().normalize().toString();
     List<dev.negmine.cli.text.FineTuneCompare.Arm> list = new ArrayList<>();
-    for (String a : arms == null ? List.of("hard", "in-batch") : arms) {
+    List<String> names = arms == null ? List.of("hard", "in-batch") : arms;
+    // the dynamic arm's budget is a share of the corpus: read it once (the runs read it again)
+    int corpusSize = names.stream().anyMatch(a -> a.trim().equalsIgnoreCase("dynamic"))
+        ? dev.negmine.text.retrieval.RetrievalData.read(Path.of(abs)).corpus().size() : 0;
+    for (String a : names) {
       String n = a.trim().toLowerCase(Locale.ROOT);
-      java.util.function.UnaryOperator<dev.negmine.text.finetune.FineTuneConfig> arm = dev.negmine.cli.text.CompareArms.of(n);
+      java.util.function.UnaryOperator<dev.negmine.text.finetune.FineTuneConfig> arm = dev.negmine.cli.text.CompareArms.of(n, corpusSize);
       dev.negmine.text.finetune.FineTuneConfig probe = arm.apply(fineTune.config(abs, textEncoder, epochs, batch, lr, temperature, 1,
           poolRefreshEvery, null));
       list.add(new dev.negmine.cli.text.FineTuneCompare.Arm() {

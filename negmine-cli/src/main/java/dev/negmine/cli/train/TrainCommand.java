@@ -128,9 +128,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--slots", description = "negatives per anchor with a mix (default 10)")
   Integer slots;
   @Option(names = "--negatives", description = "batch (default) or dynamic: every negative sampled from the softmax over a dynamic tree index of all"
-      + " training items, kept current by Nystrom drift estimation; the loss defaults to infonce with a log-Q correction")
+      + " training items, kept current by Nystrom drift estimation; the loss defaults to infonce with a log-Q correction."
+      + " Fine-tuning: every --hard-negatives slot drawn from a dynamic index of the corpus (or the mix's dynamic share)")
   String negatives;
-  @Option(names = "--dynamic-landmarks", description = "items re-embedded per step to keep the dynamic index current (default min(256, items / 20))")
+  @Option(names = "--dynamic-landmarks", description = "items re-embedded per step to keep the dynamic index current (default min(256, items / 20);"
+      + " fine-tuning: documents, default 256; the encoder budget, a full corpus pass every corpus/N steps)")
   Integer dynamicLandmarks;
   @Option(names = "--distributed", description = "one rank of a data-parallel job started by mpirun (or 'negmine launch'):"
       + " --batch is the global batch, each rank embeds its shard, negatives come from the whole global batch")
@@ -295,7 +297,6 @@ public final class TrainCommand implements Callable<Integer> {
     imageOnly.put("--momentum", momentum);
     imageOnly.put("--slots", slots);
     imageOnly.put("--pool", pool);
-    imageOnly.put("--negatives", negatives);
     imageOnly.put("--m-per-class", mPerClass);
     imageOnly.put("--augment", augment);
     for (var e : imageOnly.entrySet()) {
@@ -319,7 +320,7 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--encoder transformer needs retrieval data: --data BEIR_DIR or --task foldoc");
       }
       Path d = task != null ? dev.negmine.cli.text.RetrievalCli.taskDir(task) : data;
-      config = fineTune.sources(queue, mix, mixTo).config(d.toAbsolutePath().normalize().toString(), textEncoder, epochs, batch, lr, temperature, seed,
+      config = fineTune.sources(queue, mix, mixTo, negatives, dynamicLandmarks).config(d.toAbsolutePath().normalize().toString(), textEncoder, epochs, batch, lr, temperature, seed,
           poolRefreshEvery, null);
       dir = out != null ? out : Path.of("runs", "finetune-" + config.model() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

@@ -224,13 +224,22 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
    * @param unmined what a query with no candidate under the mining rule does: {@code random}
    *     (trains against random documents; null means this) or {@code drop} (left out of training,
    *     as sentence-transformers' {@code mine_hard_negatives} leaves it out of its triplets)
+   * @param dynamic documents re-embedded per step to keep a dynamic tree index of the corpus current
+   *     ({@link DynamicCorpus}, the encoder budget); its draws fill every hard-negative slot, or
+   *     under a mix the {@code dynamic} ones; 0 = no dynamic index
    */
-  public record Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo, String unmined) {
+  public record Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo, String unmined,
+      int dynamic) {
     /** The largest queue: 65,536 rows of 384 floats is 100 MB and a 32 x 65,536 product per step. */
     public static final int MAX_QUEUE = 65_536;
 
     public static Negatives defaults() {
       return new Negatives(1, MiningRule.defaults(), 0, 0, null, null, null);
+    }
+
+    /** Without a dynamic index. */
+    public Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo, String unmined) {
+      this(perQuery, mining, refreshEvery, queue, mix, mixTo, unmined, 0);
     }
 
     /** Mined candidates only, no queue (the usual recipe). */
@@ -251,14 +260,20 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
       if (mixTo != null && mix == null) {
         throw new IllegalArgumentException("--mix-to needs --mix (the mix it ramps from)");
       }
+      if (dynamic < 0) {
+        throw new IllegalArgumentException("--dynamic-landmarks must be >= 1, got " + dynamic);
+      }
+      if (dynamic > 0 && perQuery == 0) {
+        throw new IllegalArgumentException("--negatives dynamic fills hard-negative slots: give --hard-negatives >= 1");
+      }
       if (mix != null) {
-        SlotSources.check("--mix", mix);
+        SlotSources.check("--mix", mix, dynamic > 0);
         if (perQuery == 0) {
           throw new IllegalArgumentException("--mix fills hard-negative slots: give --hard-negatives >= 1");
         }
       }
       if (mixTo != null) {
-        SlotSources.check("--mix-to", mixTo);
+        SlotSources.check("--mix-to", mixTo, dynamic > 0);
       }
       if (unmined != null && !unmined.equals("random") && !unmined.equals("drop")) {
         throw new IllegalArgumentException("--unmined must be random or drop, got '" + unmined + "'");

@@ -60,6 +60,10 @@ final class FineTuneRun {
   private IrMetrics.Result frozenDev;
   private IrMetrics.Result frozenTest;
   private PoolRefresh refresh;
+  /** The dynamic tree index of the corpus (null without one, or until first needed after a resume). */
+  private DynamicCorpus dynamic;
+  /** Queries embedded (without the graph) to draw from the dynamic index. */
+  private long dynamicQueries;
   /** The guide model's embeddings (null without a guide, or until first needed: a resumed run re-embeds). */
   private GuideModel guide;
   /**
@@ -178,6 +182,9 @@ final class FineTuneRun {
           + " or --range-max, or give --unmined random");
     }
     planEpochs(train);
+    if (config.negatives().dynamic() > 0) {
+      dynamic = newDynamic(docs, 0);
+    }
     guide();
     frozenDev = evaluate(queries.devQrels(), docs);
     frozenTest = data.splits().contains("test") ? RetrievalEvaluation.evaluate(data, data.qrels("test"),
@@ -188,6 +195,44 @@ final class FineTuneRun {
     if (frozenDev != null) {
       listener.onEval(0, 0, frozenDev);
     }
+  }
+
+  private DynamicCorpus newDynamic(FloatMatrix docs, long builtAt) {
+    return new DynamicCorpus(docs, queries, config.negatives().mining(), config.negatives().dynamic(), 1.0 / config.loss().scale(),
+        config.seed(), builtAt);
+  }
+
+  /**
+   * The dynamic index before step {@code step}: built from a full pass the first time after a
+   * resume (the index is not checkpointed), then its landmarks re-embedded for this step.
+   */
+  private void refreshDynamic(long s) {
+    if (config.negatives().dynamic() == 0) {
+      return;
+    }
+    if (dynamic == null) {
+      listener.onPhase("embedding " + data.corpus().size() + " documents for the dynamic index");
+      dynamic = newDynamic(encoder.encode(corpusTexts(), Role.DOCUMENT, config.maxLength()), s);
+    }
+    List<String> texts = corpusTexts();
+    dynamic.refresh(s, ids -> {
+      List<String> part = new ArrayList<>(ids.length);
+      for (int id : ids) {
+        part.add(texts.get(id));
+      }
+      return encoder.encode(part, Role.DOCUMENT, config.maxLength());
+    });
+  }
+
+  /** Every 10 steps and at the end, a line of the index's figures (after the step {@code done} steps in). */
+  private void recordDynamic(long done) {
+    if (dynamic == null || (done % 10 != 0 && done != totalSteps)) {
+      return;
+    }
+    record(String.format(java.util.Locale.ROOT, "{\"dynamic_index\": {\"step\": %d, \"landmarks\": %d, \"encoded_documents\": %d,"
+        + " \"encoded_queries\": %d, \"landmark_residual\": %s, \"kept_fraction\": %.4f}}", done, dynamic.landmarks(),
+        dynamic.encodedDocuments(), dynamicQueries, Double.isNaN(dynamic.lastResidual()) ? "null"
+            : String.format(java.util.Locale.ROOT, "%.5f", dynamic.lastResidual()), dynamic.keptFraction()));
   }
 
   /** Candidates per training query: the data's explicit negatives, else mined with {@code model}'s embeddings. */
@@ -224,6 +269,7 @@ final class FineTuneRun {
 
   /** Restores the state a checkpoint saved. */
   void restore(FineTuneCheckpoint c) {
+    dynamic = null; // rebuilt from the restored weights when first needed
     List<Parameter> all = encoder.parameters();
     if (c.weights().size() != all.size() || c.pool().length != queries.size()) {
       throw new IllegalArgumentException("checkpoint does not match this run: " + c.weights().size() + " weight arrays for "
@@ -297,6 +343,7 @@ final class FineTuneRun {
     long t0 = System.nanoTime();
     int[] at = locate(step);
     List<BatchPlan.Row> rows = plan.get(at[0]).get(at[1]);
+    refreshDynamic(step);
     StepBatch batch = batchOf(step);
     TorchRuntime.engine().setRandomSeed((int) (config.seed() * 1_000_003L + step));
     LossStep.Result result = lossStep.run(encoder, batch);
@@ -320,6 +367,7 @@ final class FineTuneRun {
     FineTuneListener.StepRecord rec = new FineTuneListener.StepRecord(step, at[0] + 1, lossValue, lr, norm, tokens,
         (System.nanoTime() - t0) / 1e9, batch.guideMasked());
     record(rec.toJson());
+    recordDynamic(step);
     return rec;
   }
 
@@ -336,12 +384,16 @@ final class FineTuneRun {
     int h = config.negatives().perQuery();
     MixPlan mix = slotSources == null || h == 0 ? null : slotSources.plan(b, h, s);
     List<String> qTexts = new ArrayList<>(b);
+    for (BatchPlan.Row r : rows) {
+      qTexts.add(queries.texts().get(r.query()));
+    }
+    int[][] drawn = drawDynamic(rows, qTexts, h, s);
     int[][] perQuery = new int[b][];
     int live = b;
     for (int i = 0; i < b; i++) {
-      BatchPlan.Row r = rows.get(i);
-      qTexts.add(queries.texts().get(r.query()));
-      perQuery[i] = mix == null ? slots.pick(r.query(), pool[r.query()], h, rnd) : slots.mixed(r.query(), pool[r.query()], mix, i, rnd);
+      int q = rows.get(i).query();
+      perQuery[i] = mix != null ? slots.mixed(q, pool[q], drawn == null ? null : drawn[i], mix, i, rnd)
+          : slots.pick(q, drawn == null ? pool[q] : drawn[i], h, rnd);
       live += perQuery[i].length;
     }
     int[] docRows = new int[live];
@@ -383,6 +435,19 @@ final class FineTuneRun {
     }
     FloatMatrix constants = queue == null ? FloatMatrix.zeros(0, encoder.dimension()) : queue.embeddings();
     return new StepBatch(qTexts, dTexts, docRows, constants, masked, teacher, guideMasked);
+  }
+
+  /** Up to {@code h} dynamic-index draws per row of the step (null without the index): the queries embedded without the graph. */
+  private int[][] drawDynamic(List<BatchPlan.Row> rows, List<String> qTexts, int h, long s) {
+    if (config.negatives().dynamic() == 0 || h == 0) {
+      return null;
+    }
+    if (dynamic == null) {
+      refreshDynamic(s);
+    }
+    FloatMatrix q = encoder.encode(qTexts, Role.QUERY, config.maxLength());
+    dynamicQueries += qTexts.size();
+    return dynamic.draw(rows.stream().mapToInt(BatchPlan.Row::query).toArray(), q, h, s);
   }
 
   /** The guide model's embeddings, taken on first use (null without a guide). */

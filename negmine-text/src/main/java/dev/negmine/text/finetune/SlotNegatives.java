@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * One query's negatives for one step: a seeded choice among its mined candidates, or, under a
- * mix, mined ones for its {@code offline} slots and random ones for its {@code random} slots
- * ({@code in-batch} slots add none). Short lists are topped up with random corpus documents that
+ * One query's negatives for one step: a seeded choice among its mined candidates (or its
+ * dynamic-index draws), or, under a mix, mined ones for its {@code offline} slots, draws for its
+ * {@code dynamic} slots and random ones for its {@code random} slots ({@code in-batch} slots add none). Short lists are topped up with random corpus documents that
  * are not the query's positives. The draws come from the step's random stream in a fixed order,
  * so a step is a function of the seed and the step. Stateless apart from its inputs.
  */
@@ -46,20 +46,30 @@ final class SlotNegatives {
     return out;
   }
 
-  /** Query {@code q}'s negatives when {@code mix} assigns its slots (it is row {@code anchor} of the plan): mined first, then random. */
-  int[] mixed(int q, int[] candidates, MixPlan mix, int anchor, SplittableRandom rnd) {
+  /**
+   * Query {@code q}'s negatives when {@code mix} assigns its slots (it is row {@code anchor} of the
+   * plan): mined ones for its offline slots, then its dynamic-index draws ({@code drawn}, null
+   * without an index) for its dynamic slots, then random ones; a short source is topped up at random.
+   */
+  int[] mixed(int q, int[] candidates, int[] drawn, MixPlan mix, int anchor, SplittableRandom rnd) {
     int offline = 0;
+    int dynamic = 0;
     int random = 0;
     for (int j = 0; j < mix.slots(); j++) {
       NegativeSource s = mix.source(anchor, j);
       if (s == NegativeSource.OFFLINE) {
         offline++;
+      } else if (s == NegativeSource.DYNAMIC) {
+        dynamic++;
       } else if (s == NegativeSource.RANDOM) {
         random++;
       }
     }
-    int[] out = Arrays.copyOf(pick(q, candidates, offline, rnd), offline + random);
-    topUp(q, out, offline, rnd);
+    int[] out = Arrays.copyOf(pick(q, candidates, offline, rnd), offline + dynamic + random);
+    if (dynamic > 0) {
+      System.arraycopy(pick(q, drawn, dynamic, rnd), 0, out, offline, dynamic);
+    }
+    topUp(q, out, offline + dynamic, rnd);
     return out;
   }
 

@@ -10,8 +10,8 @@ import dev.negmine.train.negatives.MixSpec;
  * Which source fills each hard-negative slot of a fine-tuning step: round 1's {@link SourceMixer}
  * (exact shares per step up to rounding, a seeded shuffle of slots, a linear curriculum between
  * two mixes) over the sources a retrieval step has: {@code offline} (the mined candidates),
- * {@code random} (a uniformly random corpus document that is not a positive) and {@code in-batch}
- * (no extra document). The queue is not a slot source here: its rows are negatives of every query
+ * {@code random} (a uniformly random corpus document that is not a positive), {@code in-batch}
+ * (no extra document) and {@code dynamic} (a draw from the dynamic index, {@link DynamicCorpus}). The queue is not a slot source here: its rows are negatives of every query
  * ({@code --queue}). Immutable.
  */
 final class SlotSources {
@@ -37,20 +37,24 @@ final class SlotSources {
     return mixer.plan(queries, slots, step);
   }
 
-  /** @throws IllegalArgumentException naming {@code option} if {@code spec} is not a mix of offline, random and in-batch */
-  static void check(String option, String spec) {
+  /**
+   * @param dynamic whether the run keeps a dynamic index (a {@code dynamic} share needs one)
+   * @throws IllegalArgumentException naming {@code option} if {@code spec} is not a mix of offline, random, in-batch
+   *     and (with {@code dynamic}) dynamic
+   */
+  static void check(String option, String spec, boolean dynamic) {
     MixRatios r;
     try {
       r = MixSpec.parse(spec);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + ": " + e.getMessage());
     }
-    for (NegativeSource s : new NegativeSource[] {NegativeSource.QUEUE, NegativeSource.DYNAMIC}) {
-      if (r.share(s) > 0) {
-        throw new IllegalArgumentException(option + " '" + spec + "': fine-tuning mixes offline, random and in-batch; "
-            + MixSpec.name(s) + (s == NegativeSource.QUEUE ? " rows are negatives of every query: give --queue N" : " is not a source of"
-            + " fine-tuning yet"));
-      }
+    if (r.share(NegativeSource.QUEUE) > 0) {
+      throw new IllegalArgumentException(option + " '" + spec + "': fine-tuning mixes offline, random, in-batch and dynamic; "
+          + "queue rows are negatives of every query: give --queue N");
+    }
+    if (r.share(NegativeSource.DYNAMIC) > 0 && !dynamic) {
+      throw new IllegalArgumentException(option + " '" + spec + "': a dynamic share needs the dynamic index: give --negatives dynamic");
     }
   }
 }
