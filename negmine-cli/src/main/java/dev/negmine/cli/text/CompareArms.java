@@ -18,8 +18,9 @@ import java.util.function.UnaryOperator;
  *   <li>{@code cached-4x}: {@code hard} at a 4x larger logical batch under gradient caching (32 texts per forward),
  *       over the same training pairs (a quarter of {@code --max-steps});</li>
  *   <li>{@code queue}: {@code hard} plus a 4,096-document cross-batch queue;</li>
- *   <li>{@code static}: {@code hard} with the pool re-mined every R steps ({@code --pool-refresh-every},
- *       default half of {@code --max-steps}), in the background (ANCE);</li>
+ *   <li>{@code static}: {@code hard} with the pool re-mined with the current weights every R steps
+ *       ({@code --pool-refresh-every}, default half of {@code --max-steps}), on the training thread like the
+ *       index's refreshes (a background refresh of a short run may land after its end: measured, it did);</li>
  *   <li>{@code dynamic}: {@code hard}'s slots drawn from a dynamic tree index of the corpus instead, re-embedding
  *       as many documents over the run as {@code static} does (its refreshes x the corpus), spread over the steps.</li>
  * </ul>
@@ -95,7 +96,7 @@ public final class CompareArms {
     FineTuneConfig.Negatives n = c.negatives();
     return new FineTuneConfig(c.model(), c.data(), c.batch(), c.maxLength(), c.seed(), c.schedule(), c.loss(),
         new FineTuneConfig.Negatives(Math.max(1, n.perQuery()), n.mining(), refreshEvery, n.queue(), n.mix(), n.mixTo(), n.unmined(),
-            dynamic));
+            dynamic, refreshEvery > 0));
   }
 
   private static MiningRule margin(MiningRule r, double relative) {

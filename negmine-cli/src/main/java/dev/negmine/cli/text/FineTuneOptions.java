@@ -91,6 +91,9 @@ public final class FineTuneOptions {
   }
   /** {@code mnrl} or {@code margin-mse}, set by the command that owns {@code --loss} (train's is shared with the image pipeline). */
   public String loss;
+  @Option(names = "--pool-refresh-inline", description = "fine-tuning: re-mine at each --pool-refresh-every step on the training"
+      + " thread with the current weights (training waits) instead of in the background")
+  boolean refreshInline;
   @Option(names = "--guide-model", description = "fine-tuning: a frozen second encoder (e.g. bge-small-en-v1.5) whose scores mask"
       + " false negatives (GISTEmbed) and teach --loss margin-mse (default: none)")
   String guideModel;
@@ -125,7 +128,7 @@ public final class FineTuneOptions {
       throw new IllegalArgumentException("--pool-refresh-every: too large, got " + refreshEvery);
     }
     FineTuneConfig.Negatives n = new FineTuneConfig.Negatives(h, rule, refreshEvery == null ? 0 : refreshEvery.intValue(),
-        queue == null ? 0 : queue, mix, mixTo, unmined == null ? null : unmined.trim().toLowerCase(java.util.Locale.ROOT), dynamic);
+        queue == null ? 0 : queue, mix, mixTo, unmined == null ? null : unmined.trim().toLowerCase(java.util.Locale.ROOT), dynamic, refreshInline);
     if (temperature != null && !(temperature > 0)) {
       throw new IllegalArgumentException("--temperature must be > 0, got " + temperature);
     }

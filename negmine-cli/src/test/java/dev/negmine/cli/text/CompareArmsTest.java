@@ -32,6 +32,7 @@ class CompareArmsTest {
             s.freezeEmbeddings(), s.frozenLayers()), c.loss(), c.negatives());
     FineTuneConfig stat = CompareArms.of("static", 7392).apply(forty);
     assertEquals(20, stat.negatives().refreshEvery());
+    assertTrue(stat.negatives().refreshInline(), "re-mined on the training thread, like the index's refreshes");
     assertEquals(0, stat.negatives().dynamic());
     FineTuneConfig dyn = CompareArms.of("dynamic", 7392).apply(forty);
     assertEquals(0, dyn.negatives().refreshEvery());

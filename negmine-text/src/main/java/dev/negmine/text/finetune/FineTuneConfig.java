@@ -227,9 +227,12 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
    * @param dynamic documents re-embedded per step to keep a dynamic tree index of the corpus current
    *     ({@link DynamicCorpus}, the encoder budget); its draws fill every hard-negative slot, or
    *     under a mix the {@code dynamic} ones; 0 = no dynamic index
+   * @param refreshInline re-mine on the training thread with the current weights at each refresh
+   *     step (training waits for it), instead of in the background: the new candidates serve from
+   *     that step on, whatever the step's cost (a short run's background refresh may land after its end)
    */
   public record Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo, String unmined,
-      int dynamic) {
+      int dynamic, boolean refreshInline) {
     /** The largest queue: 65,536 rows of 384 floats is 100 MB and a 32 x 65,536 product per step. */
     public static final int MAX_QUEUE = 65_536;
 
@@ -239,7 +242,13 @@ public record FineTuneConfig(String model, String data, int batch, int maxLength
 
     /** Without a dynamic index. */
     public Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo, String unmined) {
-      this(perQuery, mining, refreshEvery, queue, mix, mixTo, unmined, 0);
+      this(perQuery, mining, refreshEvery, queue, mix, mixTo, unmined, 0, false);
+    }
+
+    /** Refreshes, if any, in the background. */
+    public Negatives(int perQuery, MiningRule mining, int refreshEvery, int queue, String mix, String mixTo, String unmined,
+        int dynamic) {
+      this(perQuery, mining, refreshEvery, queue, mix, mixTo, unmined, dynamic, false);
     }
 
     /** Mined candidates only, no queue (the usual recipe). */

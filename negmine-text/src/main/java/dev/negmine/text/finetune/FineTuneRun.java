@@ -338,7 +338,13 @@ final class FineTuneRun {
     }
     int refreshEvery = config.negatives().refreshEvery();
     if (refreshEvery > 0 && step > 0 && step % refreshEvery == 0 && refresh == null && config.negatives().perQuery() > 0) {
-      refresh = PoolRefresh.start(this, encoder, step);
+      if (config.negatives().refreshInline()) {
+        listener.onPhase("step " + step + ": re-mining hard negatives with the current weights");
+        pool = mine(encoder.encode(corpusTexts(), Role.DOCUMENT, config.maxLength()), encoder, false);
+        record("{\"pool_refresh\": " + step + ", \"snapshot_step\": " + step + "}");
+      } else {
+        refresh = PoolRefresh.start(this, encoder, step);
+      }
     }
     long t0 = System.nanoTime();
     int[] at = locate(step);

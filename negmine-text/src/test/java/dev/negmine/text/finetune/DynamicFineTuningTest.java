@@ -69,6 +69,25 @@ class DynamicFineTuningTest {
   }
 
   @Test
+  void anInlineRefreshReminesAtItsStepWithTheCurrentWeights(@TempDir Path dir) throws Exception {
+    RetrievalData data = FineTuningTest.data();
+    FineTuneConfig c = FineTuningTest.config(3);
+    FineTuneConfig.Negatives n = c.negatives();
+    FineTuneConfig inline = new FineTuneConfig(c.model(), c.data(), c.batch(), c.maxLength(), c.seed(), c.schedule(), c.loss(),
+        new FineTuneConfig.Negatives(1, n.mining(), 1, 0, null, null, null, 0, true));
+    FineTuning.train(inline, data, dir.resolve("r"), new FineTuning.Options(false, 0), new FineTuneListener() {});
+    List<Long> at = new java.util.ArrayList<>();
+    for (String l : FineTuning.history(dir.resolve("r"))) {
+      JsonObject o = JsonParser.parseString(l).getAsJsonObject();
+      if (o.has("pool_refresh")) {
+        assertEquals(o.get("pool_refresh").getAsLong(), o.get("snapshot_step").getAsLong(), "mined with the weights of its own step");
+        at.add(o.get("pool_refresh").getAsLong());
+      }
+    }
+    assertEquals(List.of(1L, 2L), at, "every step after the first, installed at once");
+  }
+
+  @Test
   void theMixerGivesTheIndexItsShareAndTheOptionsAreChecked() throws Exception {
     RetrievalData data = FineTuningTest.data();
     FineTuneConfig c = dynamic(2, 5, "offline=0.5,dynamic=0.5");
