@@ -37,9 +37,15 @@ public final class FineTuneCli {
   /** Trains into {@code dir} (resuming: the directory's configuration; {@code config} may be null). */
   public static FineTuneSummary train(FineTuneConfig config, Path dir, boolean resume, int checkpointEvery, boolean progress,
       PrintStream err) throws IOException {
+    return train(config, dir, resume, checkpointEvery, progress, err, dev.negmine.core.distributed.Collectives.local());
+  }
+
+  /** As above, as one rank of a data-parallel group ({@code FineTuning.Options}). */
+  public static FineTuneSummary train(FineTuneConfig config, Path dir, boolean resume, int checkpointEvery, boolean progress,
+      PrintStream err, dev.negmine.core.distributed.Collective group) throws IOException {
     FineTuneConfig c = resume ? FineTuning.readConfig(dir) : config;
     RetrievalData data = data(c);
-    return FineTuning.train(c, data, dir, new FineTuning.Options(resume, checkpointEvery), new Progress(err, progress, ""));
+    return FineTuning.train(c, data, dir, new FineTuning.Options(resume, checkpointEvery, group), new Progress(err, progress, ""));
   }
 
   /** Progress lines on stderr: a line per phase and evaluation, and per step every few seconds. */

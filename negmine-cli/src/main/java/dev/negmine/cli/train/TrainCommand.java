@@ -135,7 +135,8 @@ public final class TrainCommand implements Callable<Integer> {
       + " fine-tuning: documents, default 256; the encoder budget, a full corpus pass every corpus/N steps)")
   Integer dynamicLandmarks;
   @Option(names = "--distributed", description = "one rank of a data-parallel job started by mpirun (or 'negmine launch'):"
-      + " --batch is the global batch, each rank embeds its shard, negatives come from the whole global batch")
+      + " --batch is the global batch, each rank embeds its shard, negatives come from the whole global batch"
+      + " (fine-tuning: gradient-cached, rank 0 writes --out)")
   boolean distributed;
   @Option(names = "--collective-timeout", defaultValue = "60s", description = "with --distributed: how long a rank waits"
       + " in one collective for the others before aborting the job (default ${DEFAULT-VALUE})")
@@ -208,7 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private int train() throws IOException {
-    if (collective == null && fineTuning()) {
+    if (fineTuning()) {
       return fineTune();
     }
     long start = System.nanoTime();
@@ -324,10 +325,22 @@ public final class TrainCommand implements Callable<Integer> {
           poolRefreshEvery, null);
       dir = out != null ? out : Path.of("runs", "finetune-" + config.model() + "-"
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      dev.negmine.train.run.RunDirectory.checkFresh(dir);
+      if (out == null && collective != null && collective.worldSize() > 1) {
+        throw new IllegalArgumentException("--distributed fine-tuning needs --out DIR (every rank must name the same run)");
+      }
+      if (collective == null || collective.rank() == 0) {
+        dev.negmine.train.run.RunDirectory.checkFresh(dir);
+      }
     }
+    // data parallel: every rank trains on its share of each global batch; rank 0 alone shows progress and writes the run
+    dev.negmine.core.distributed.Collective group = collective != null ? collective : dev.negmine.core.distributed.Collectives.local();
+    boolean lead = group.rank() == 0;
     dev.negmine.text.finetune.FineTuneSummary s = dev.negmine.cli.text.FineTuneCli.train(config, dir, resume != null,
-        checkpointEvery != null ? checkpointEvery : dev.negmine.text.finetune.FineTuning.CHECKPOINT_EVERY, !noProgress, System.err);
+        checkpointEvery != null ? checkpointEvery : dev.negmine.text.finetune.FineTuning.CHECKPOINT_EVERY, !noProgress && lead,
+        lead ? System.err : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), group);
+    if (!lead) {
+      return TrainSupport.OK;
+    }
     Path report = FineTuneReport.write(dir);
     dev.negmine.cli.text.FineTuneCli.print(s, System.out);
     System.out.printf(Locale.ROOT, "wall %.1f s%nreport: %s%n", (System.nanoTime() - start) / 1e9, report.toAbsolutePath());

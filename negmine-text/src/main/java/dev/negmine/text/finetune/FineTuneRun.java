@@ -45,6 +45,8 @@ final class FineTuneRun {
   private final AdamW optimizer;
   private final FineTuneListener listener;
   private final LossStep lossStep;
+  /** The data-parallel group ({@code Collectives.local()} for one process). */
+  private final dev.negmine.core.distributed.Collective collective;
   private final SlotNegatives slots;
   /** Which source fills each hard-negative slot; null = the mined candidates. */
   private SlotSources slotSources;
@@ -76,12 +78,23 @@ final class FineTuneRun {
   static final int MAX_SKIPPED = 10;
 
   FineTuneRun(FineTuneConfig config, RetrievalData data, TransformerEncoder encoder, FineTuneListener listener) {
+    this(config, data, encoder, listener, dev.negmine.core.distributed.Collectives.local());
+  }
+
+  /**
+   * A run that is one rank of a data-parallel group: every rank runs this same loop (same plan,
+   * candidates and weights); the step embeds this rank's share of the global batch and all-reduces
+   * the gradients ({@link CachedLossStep}).
+   */
+  FineTuneRun(FineTuneConfig config, RetrievalData data, TransformerEncoder encoder, FineTuneListener listener,
+      dev.negmine.core.distributed.Collective collective) {
+    this.collective = collective;
     this.config = config;
     this.data = data;
     this.queries = TrainingQueries.of(data, config.seed());
     this.encoder = encoder;
     this.listener = listener;
-    this.lossStep = lossStep(config);
+    this.lossStep = lossStep(config, collective);
     this.slots = new SlotNegatives(queries, data.corpus().size());
     FineTuneConfig.Schedule s = config.schedule();
     this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
@@ -130,8 +143,47 @@ final class FineTuneRun {
 
   /** How a run with {@code config} computes a step's gradient: gradient-cached when the loss says so, else in one graph. */
   static LossStep lossStep(FineTuneConfig config) {
-    return config.loss().cacheBatch() > 0
-        ? new CachedLossStep(config, dev.negmine.core.distributed.Collectives.local(), DropoutMode.ON) : new DirectLossStep(config);
+    return lossStep(config, dev.negmine.core.distributed.Collectives.local());
+  }
+
+  /**
+   * As {@link #lossStep(FineTuneConfig)} for one rank of {@code collective}: several ranks always
+   * go through gradient caching (the gather of embeddings is where the ranks meet), with
+   * {@link #DATA_PARALLEL_CACHE_BATCH} texts per forward unless {@code --cache-batch} says.
+   */
+  static LossStep lossStep(FineTuneConfig config, dev.negmine.core.distributed.Collective collective) {
+    if (collective.worldSize() > 1 && config.loss().cacheBatch() == 0) {
+      FineTuneConfig.Loss l = config.loss();
+      config = new FineTuneConfig(config.model(), config.data(), config.batch(), config.maxLength(), config.seed(),
+          config.schedule(), new FineTuneConfig.Loss(l.scale(), l.symmetric(), l.kind(), l.inLossMargin(), l.guide(),
+              DATA_PARALLEL_CACHE_BATCH), config.negatives());
+    }
+    return config.loss().cacheBatch() > 0 ? new CachedLossStep(config, collective, DropoutMode.ON) : new DirectLossStep(config);
+  }
+
+  /** Texts per forward of a data-parallel step without {@code --cache-batch}. */
+  static final int DATA_PARALLEL_CACHE_BATCH = 32;
+
+  /**
+   * Fails unless every rank holds the same candidates: the ranks mine on their own, and a step is
+   * only one step if they assemble the same batch.
+   */
+  private void checkRanksAgree() {
+    if (collective.worldSize() == 1) {
+      return;
+    }
+    long h = 1125899906842597L;
+    for (int[] c : pool) {
+      h = 31 * h + java.util.Arrays.hashCode(c);
+    }
+    h = 31 * h + java.util.Arrays.hashCode(trainOn);
+    long[] all = collective.allGather(new long[] {h});
+    for (long x : all) {
+      if (x != h) {
+        throw new IllegalStateException("the ranks mined different candidates (hashes " + java.util.Arrays.toString(all)
+            + "): data-parallel fine-tuning needs identical data, models and threads on every rank");
+      }
+    }
   }
 
   TrainingQueries queries() {
@@ -182,6 +234,7 @@ final class FineTuneRun {
           + " or --range-max, or give --unmined random");
     }
     planEpochs(train);
+    checkRanksAgree();
     if (config.negatives().dynamic() > 0) {
       dynamic = newDynamic(docs, 0);
     }
@@ -338,7 +391,8 @@ final class FineTuneRun {
     }
     int refreshEvery = config.negatives().refreshEvery();
     if (refreshEvery > 0 && step > 0 && step % refreshEvery == 0 && refresh == null && config.negatives().perQuery() > 0) {
-      if (config.negatives().refreshInline()) {
+      // ranks must install new candidates at the same step: a data-parallel run re-mines inline
+      if (config.negatives().refreshInline() || collective.worldSize() > 1) {
         listener.onPhase("step " + step + ": re-mining hard negatives with the current weights");
         pool = mine(encoder.encode(corpusTexts(), Role.DOCUMENT, config.maxLength()), encoder, false);
         record("{\"pool_refresh\": " + step + ", \"snapshot_step\": " + step + "}");

@@ -45,8 +45,16 @@ public final class FineTuning {
   /**
    * @param resume continue the run in the directory (its configuration is read from it)
    * @param checkpointEvery steps between checkpoints (0 = epoch ends only)
+   * @param collective the data-parallel group this process is a rank of ({@code Collectives.local()}
+   *     alone): every rank runs the same loop on the global batch's share; rank 0 writes the run
+   *     directory, the others write into a temporary one they delete (and read a resumed run's
+   *     checkpoint from the run directory, so it must be on a file system every rank sees)
    */
-  public record Options(boolean resume, int checkpointEvery) {
+  public record Options(boolean resume, int checkpointEvery, dev.negmine.core.distributed.Collective collective) {
+    public Options(boolean resume, int checkpointEvery) {
+      this(resume, checkpointEvery, dev.negmine.core.distributed.Collectives.local());
+    }
+
     public static Options fresh() {
       return new Options(false, CHECKPOINT_EVERY);
     }
@@ -55,13 +63,16 @@ public final class FineTuning {
   /** Runs {@code config} (or, resuming, the directory's own) into {@code dir}. */
   public static FineTuneSummary train(FineTuneConfig config, RetrievalData data, Path dir, Options options,
       FineTuneListener listener) throws IOException {
+    if (options.collective().rank() > 0) {
+      return follow(config, data, dir, options, listener);
+    }
     long start = System.nanoTime();
     try (RunDirectory run = RunDirectory.open(dir, !options.resume())) {
       FineTuneConfig c = options.resume() ? readConfig(dir) : config;
       FineTuneRun loop = null;
       try (TransformerEncoder encoder = TransformerEncoder.pretrained(c.model())) {
-        loop = new FineTuneRun(c, data, encoder, listener);
-        return train(loop, c, dir, options, listener, start, encoder);
+        loop = new FineTuneRun(c, data, encoder, listener, options.collective());
+        return train(loop, c, dir, dir, options, listener, start, encoder);
       } catch (IOException | RuntimeException | Error e) {
         if (loop != null) {
           loop.stopRefresh();
@@ -72,12 +83,41 @@ public final class FineTuning {
     }
   }
 
-  private static FineTuneSummary train(FineTuneRun loop, FineTuneConfig c, Path dir, Options options, FineTuneListener listener,
-      long start, TransformerEncoder encoder) throws IOException {
-    Path ckpt = dir.resolve(RunFiles.CHECKPOINT);
+  /**
+   * A rank other than 0: the same loop, its files in a temporary directory deleted at the end (a
+   * resumed run reads rank 0's configuration and checkpoint from {@code dir}).
+   */
+  private static FineTuneSummary follow(FineTuneConfig config, RetrievalData data, Path dir, Options options,
+      FineTuneListener listener) throws IOException {
+    long start = System.nanoTime();
+    Path scratch = Files.createTempDirectory("negmine-rank" + options.collective().rank() + "-");
+    try {
+      FineTuneConfig c = options.resume() ? readConfig(dir) : config;
+      try (TransformerEncoder encoder = TransformerEncoder.pretrained(c.model())) {
+        FineTuneRun loop = new FineTuneRun(c, data, encoder, listener, options.collective());
+        try {
+          return train(loop, c, dir, scratch, options, listener, start, encoder);
+        } finally {
+          loop.stopRefresh();
+        }
+      }
+    } finally {
+      try (var files = Files.walk(scratch)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /** The loop: a resumed run's checkpoint is read from {@code from}, every file written into {@code dir}. */
+  private static FineTuneSummary train(FineTuneRun loop, FineTuneConfig c, Path from, Path dir, Options options,
+      FineTuneListener listener, long start, TransformerEncoder encoder) throws IOException {
+    Path ckpt = from.resolve(RunFiles.CHECKPOINT);
+    boolean follower = !from.equals(dir); // checkpoints are rank 0's
     if (options.resume()) {
       if (!Files.exists(ckpt)) {
-        throw new NegmineFormatException(ckpt, Files.exists(dir.resolve(RunFiles.SUMMARY))
+        throw new NegmineFormatException(ckpt, Files.exists(from.resolve(RunFiles.SUMMARY))
             ? "the run has finished; nothing to resume" : "no checkpoint to resume from");
       }
       loop.restore(FineTuneCheckpoint.read(ckpt));
@@ -85,7 +125,9 @@ public final class FineTuning {
     } else {
       RunFiles.writeString(dir.resolve(RunFiles.RETRIEVAL_CONFIG), GSON.toJson(c));
       loop.prepare();
-      save(loop, dir);
+      if (!follower) {
+        save(loop, dir);
+      }
     }
     listener.onStart(loop.step(), loop.totalSteps());
     long trainStart = System.nanoTime();
@@ -107,7 +149,7 @@ public final class FineTuning {
           listener.onEval(epoch, loop.step(), last[0]);
         }
       }
-      if (epochEnd || (options.checkpointEvery() > 0 && loop.step() % options.checkpointEvery() == 0)) {
+      if (!follower && (epochEnd || (options.checkpointEvery() > 0 && loop.step() % options.checkpointEvery() == 0))) {
         save(loop, dir);
       }
     }
