@@ -51,10 +51,13 @@ class DataParallelFineTuningTest {
       for (int s = 0; s < 3; s++) {
         FineTuneListener.StepRecord a = logs.get(0).get(s);
         FineTuneListener.StepRecord b = logs.get(1).get(s);
-        assertEquals(a.loss(), b.loss(), 0.0, "step " + a.step() + ": both ranks take the global batch's loss");
+        // each rank takes the loss itself from the gathered embeddings: equal up to the last bits of its own kernels
+        // (bit-equal in every run so far; see Known gaps in docs/text-retrieval.md on bit-stability)
+        assertEquals(a.loss(), b.loss(), 1e-5 * a.loss(), "step " + a.step() + ": both ranks take the global batch's loss");
+        // the norm of the all-reduced gradient, summed in rank order on both: the same bits
         assertEquals(a.gradNorm(), b.gradNorm(), 0.0, "step " + a.step() + ": the all-reduced gradient");
       }
-      assertEquals(zero.tuned()[1].ndcg10(), one.tuned()[1].ndcg10(), 0.0, "the same weights at the end");
+      assertEquals(zero.tuned()[1].ndcg10(), one.tuned()[1].ndcg10(), 1e-9, "the same weights at the end");
       assertTrue(Files.exists(run.resolve("model/weights.safetensors")) && Files.exists(run.resolve("summary.json")));
       assertEquals(3, FineTuneHistory.steps(FineTuning.history(run)).size(), "one history, rank 0's");
       try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
