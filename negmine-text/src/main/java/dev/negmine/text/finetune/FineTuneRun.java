@@ -62,10 +62,8 @@ final class FineTuneRun {
   private IrMetrics.Result frozenDev;
   private IrMetrics.Result frozenTest;
   private PoolRefresh refresh;
-  /** The dynamic tree index of the corpus (null without one, or until first needed after a resume). */
-  private DynamicCorpus dynamic;
-  /** Queries embedded (without the graph) to draw from the dynamic index. */
-  private long dynamicQueries;
+  /** The dynamic tree index of the corpus as a slot source; null without one. */
+  private final DynamicNegatives dynamic;
   /** The guide model's embeddings (null without a guide, or until first needed: a resumed run re-embeds). */
   private GuideModel guide;
   /**
@@ -94,7 +92,7 @@ final class FineTuneRun {
     this.queries = TrainingQueries.of(data, config.seed());
     this.encoder = encoder;
     this.listener = listener;
-    this.lossStep = lossStep(config, collective);
+    this.lossStep = LossStep.of(config, collective);
     this.slots = new SlotNegatives(queries, data.corpus().size());
     FineTuneConfig.Schedule s = config.schedule();
     this.trainable = encoder.trainableParameters(s.freezeEmbeddings(), s.frozenLayers());
@@ -108,6 +106,7 @@ final class FineTuneRun {
     this.optimizer = new AdamW(arrays, decays, s.weightDecay(), s.maxGradNorm());
     FineTuneConfig.Negatives n = config.negatives();
     this.queue = n.queue() > 0 ? new DocumentQueue(n.queue(), encoder.dimension()) : null;
+    this.dynamic = n.dynamic() > 0 ? new DynamicNegatives(config, queries, encoder, corpusTexts(), listener::onPhase) : null;
   }
 
   /**
@@ -141,49 +140,9 @@ final class FineTuneRun {
     return java.util.stream.IntStream.range(0, queries.size()).filter(q -> !drop || candidates[q].length > 0).toArray();
   }
 
-  /** How a run with {@code config} computes a step's gradient: gradient-cached when the loss says so, else in one graph. */
+  /** How a single-process run with {@code config} computes a step's gradient ({@link LossStep#of}). */
   static LossStep lossStep(FineTuneConfig config) {
-    return lossStep(config, dev.negmine.core.distributed.Collectives.local());
-  }
-
-  /**
-   * As {@link #lossStep(FineTuneConfig)} for one rank of {@code collective}: several ranks always
-   * go through gradient caching (the gather of embeddings is where the ranks meet), with
-   * {@link #DATA_PARALLEL_CACHE_BATCH} texts per forward unless {@code --cache-batch} says.
-   */
-  static LossStep lossStep(FineTuneConfig config, dev.negmine.core.distributed.Collective collective) {
-    if (collective.worldSize() > 1 && config.loss().cacheBatch() == 0) {
-      FineTuneConfig.Loss l = config.loss();
-      config = new FineTuneConfig(config.model(), config.data(), config.batch(), config.maxLength(), config.seed(),
-          config.schedule(), new FineTuneConfig.Loss(l.scale(), l.symmetric(), l.kind(), l.inLossMargin(), l.guide(),
-              DATA_PARALLEL_CACHE_BATCH), config.negatives());
-    }
-    return config.loss().cacheBatch() > 0 ? new CachedLossStep(config, collective, DropoutMode.ON) : new DirectLossStep(config);
-  }
-
-  /** Texts per forward of a data-parallel step without {@code --cache-batch}. */
-  static final int DATA_PARALLEL_CACHE_BATCH = 32;
-
-  /**
-   * Fails unless every rank holds the same candidates: the ranks mine on their own, and a step is
-   * only one step if they assemble the same batch.
-   */
-  private void checkRanksAgree() {
-    if (collective.worldSize() == 1) {
-      return;
-    }
-    long h = 1125899906842597L;
-    for (int[] c : pool) {
-      h = 31 * h + java.util.Arrays.hashCode(c);
-    }
-    h = 31 * h + java.util.Arrays.hashCode(trainOn);
-    long[] all = collective.allGather(new long[] {h});
-    for (long x : all) {
-      if (x != h) {
-        throw new IllegalStateException("the ranks mined different candidates (hashes " + java.util.Arrays.toString(all)
-            + "): data-parallel fine-tuning needs identical data, models and threads on every rank");
-      }
-    }
+    return LossStep.of(config, dev.negmine.core.distributed.Collectives.local());
   }
 
   TrainingQueries queries() {
@@ -234,9 +193,9 @@ final class FineTuneRun {
           + " or --range-max, or give --unmined random");
     }
     planEpochs(train);
-    checkRanksAgree();
-    if (config.negatives().dynamic() > 0) {
-      dynamic = newDynamic(docs, 0);
+    RankAgreement.check(collective, pool, trainOn);
+    if (dynamic != null) {
+      dynamic.build(docs, 0);
     }
     guide();
     frozenDev = evaluate(queries.devQrels(), docs);
@@ -248,44 +207,6 @@ final class FineTuneRun {
     if (frozenDev != null) {
       listener.onEval(0, 0, frozenDev);
     }
-  }
-
-  private DynamicCorpus newDynamic(FloatMatrix docs, long builtAt) {
-    return new DynamicCorpus(docs, queries, config.negatives().mining(), config.negatives().dynamic(), 1.0 / config.loss().scale(),
-        config.seed(), builtAt);
-  }
-
-  /**
-   * The dynamic index before step {@code step}: built from a full pass the first time after a
-   * resume (the index is not checkpointed), then its landmarks re-embedded for this step.
-   */
-  private void refreshDynamic(long s) {
-    if (config.negatives().dynamic() == 0) {
-      return;
-    }
-    if (dynamic == null) {
-      listener.onPhase("embedding " + data.corpus().size() + " documents for the dynamic index");
-      dynamic = newDynamic(encoder.encode(corpusTexts(), Role.DOCUMENT, config.maxLength()), s);
-    }
-    List<String> texts = corpusTexts();
-    dynamic.refresh(s, ids -> {
-      List<String> part = new ArrayList<>(ids.length);
-      for (int id : ids) {
-        part.add(texts.get(id));
-      }
-      return encoder.encode(part, Role.DOCUMENT, config.maxLength());
-    });
-  }
-
-  /** Every 10 steps and at the end, a line of the index's figures (after the step {@code done} steps in). */
-  private void recordDynamic(long done) {
-    if (dynamic == null || (done % 10 != 0 && done != totalSteps)) {
-      return;
-    }
-    record(String.format(java.util.Locale.ROOT, "{\"dynamic_index\": {\"step\": %d, \"landmarks\": %d, \"encoded_documents\": %d,"
-        + " \"encoded_queries\": %d, \"landmark_residual\": %s, \"kept_fraction\": %.4f}}", done, dynamic.landmarks(),
-        dynamic.encodedDocuments(), dynamicQueries, Double.isNaN(dynamic.lastResidual()) ? "null"
-            : String.format(java.util.Locale.ROOT, "%.5f", dynamic.lastResidual()), dynamic.keptFraction()));
   }
 
   /** Candidates per training query: the data's explicit negatives, else mined with {@code model}'s embeddings. */
@@ -322,7 +243,9 @@ final class FineTuneRun {
 
   /** Restores the state a checkpoint saved. */
   void restore(FineTuneCheckpoint c) {
-    dynamic = null; // rebuilt from the restored weights when first needed
+    if (dynamic != null) {
+      dynamic.reset(); // rebuilt from the restored weights when first needed
+    }
     List<Parameter> all = encoder.parameters();
     if (c.weights().size() != all.size() || c.pool().length != queries.size()) {
       throw new IllegalArgumentException("checkpoint does not match this run: " + c.weights().size() + " weight arrays for "
@@ -403,7 +326,9 @@ final class FineTuneRun {
     long t0 = System.nanoTime();
     int[] at = locate(step);
     List<BatchPlan.Row> rows = plan.get(at[0]).get(at[1]);
-    refreshDynamic(step);
+    if (dynamic != null) {
+      dynamic.refresh(step);
+    }
     StepBatch batch = batchOf(step);
     TorchRuntime.engine().setRandomSeed((int) (config.seed() * 1_000_003L + step));
     LossStep.Result result = lossStep.run(encoder, batch);
@@ -427,7 +352,9 @@ final class FineTuneRun {
     FineTuneListener.StepRecord rec = new FineTuneListener.StepRecord(step, at[0] + 1, lossValue, lr, norm, tokens,
         (System.nanoTime() - t0) / 1e9, batch.guideMasked());
     record(rec.toJson());
-    recordDynamic(step);
+    if (dynamic != null && (step % 10 == 0 || step == totalSteps)) {
+      record(dynamic.statsLine(step));
+    }
     return rec;
   }
 
@@ -447,7 +374,7 @@ final class FineTuneRun {
     for (BatchPlan.Row r : rows) {
       qTexts.add(queries.texts().get(r.query()));
     }
-    int[][] drawn = drawDynamic(rows, qTexts, h, s);
+    int[][] drawn = dynamic == null || h == 0 ? null : dynamic.draw(rows, qTexts, h, s);
     int[][] perQuery = new int[b][];
     int live = b;
     for (int i = 0; i < b; i++) {
@@ -495,19 +422,6 @@ final class FineTuneRun {
     }
     FloatMatrix constants = queue == null ? FloatMatrix.zeros(0, encoder.dimension()) : queue.embeddings();
     return new StepBatch(qTexts, dTexts, docRows, constants, masked, teacher, guideMasked);
-  }
-
-  /** Up to {@code h} dynamic-index draws per row of the step (null without the index): the queries embedded without the graph. */
-  private int[][] drawDynamic(List<BatchPlan.Row> rows, List<String> qTexts, int h, long s) {
-    if (config.negatives().dynamic() == 0 || h == 0) {
-      return null;
-    }
-    if (dynamic == null) {
-      refreshDynamic(s);
-    }
-    FloatMatrix q = encoder.encode(qTexts, Role.QUERY, config.maxLength());
-    dynamicQueries += qTexts.size();
-    return dynamic.draw(rows.stream().mapToInt(BatchPlan.Row::query).toArray(), q, h, s);
   }
 
   /** The guide model's embeddings, taken on first use (null without a guide). */

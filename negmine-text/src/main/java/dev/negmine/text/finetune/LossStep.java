@@ -19,4 +19,23 @@ interface LossStep {
   record Result(double loss, long tokens, float[] docEmbeddings) {}
 
   Result run(TransformerEncoder encoder, StepBatch batch);
+
+  /** Texts per forward of a data-parallel step without {@code --cache-batch}. */
+  int DATA_PARALLEL_CACHE_BATCH = 32;
+
+  /**
+   * How a run with {@code config} computes a step's gradient as one rank of {@code collective}:
+   * gradient-cached when the loss says so, else in one graph; several ranks always go through
+   * gradient caching (the gather of embeddings is where the ranks meet), with
+   * {@link #DATA_PARALLEL_CACHE_BATCH} texts per forward unless {@code --cache-batch} says.
+   */
+  static LossStep of(FineTuneConfig config, dev.negmine.core.distributed.Collective collective) {
+    if (collective.worldSize() > 1 && config.loss().cacheBatch() == 0) {
+      FineTuneConfig.Loss l = config.loss();
+      config = new FineTuneConfig(config.model(), config.data(), config.batch(), config.maxLength(), config.seed(),
+          config.schedule(), new FineTuneConfig.Loss(l.scale(), l.symmetric(), l.kind(), l.inLossMargin(), l.guide(),
+              DATA_PARALLEL_CACHE_BATCH), config.negatives());
+    }
+    return config.loss().cacheBatch() > 0 ? new CachedLossStep(config, collective, DropoutMode.ON) : new DirectLossStep(config);
+  }
 }
