@@ -5,8 +5,10 @@ import dev.negmine.text.transformer.Role;
 import dev.negmine.text.transformer.TransformerEncoder;
 import dev.negmine.text.weights.Tensor;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.logging.Logger;
 
 /**
  * A background re-mining of the hard-negative candidates with a snapshot of the weights, as ANCE
@@ -14,39 +16,49 @@ import java.util.concurrent.ExecutionException;
  * thread loads them into a second encoder, embeds the corpus and the training queries and mines;
  * the training loop installs the new candidates at the first step boundary after it finishes. The
  * snapshot is never written by the training thread, so the two threads share nothing mutable.
+ *
+ * <p>{@link #cancel} stops the thread within one encoding batch and waits for it, so no re-mining
+ * outlives the run that started it (a run that ends while one is in flight leaves no native work
+ * behind in the process).
  */
 final class PoolRefresh {
-  private final long snapshotStep;
-  private final CompletableFuture<int[][]> result;
-  private volatile boolean cancelled;
+  private static final Logger LOG = Logger.getLogger(PoolRefresh.class.getName());
+  /** How long {@link #cancel} waits for the thread: one batch of the encoder takes about a second. */
+  private static final long JOIN_MS = 120_000;
 
-  private PoolRefresh(long snapshotStep, CompletableFuture<int[][]> result) {
+  private final long snapshotStep;
+  private final CompletableFuture<int[][]> result = new CompletableFuture<>();
+  private volatile boolean cancelled;
+  private volatile TransformerEncoder copy;
+  private Thread thread;
+
+  private PoolRefresh(long snapshotStep) {
     this.snapshotStep = snapshotStep;
-    this.result = result;
   }
 
   static PoolRefresh start(FineTuneRun run, TransformerEncoder current, long step) {
     List<Tensor> snapshot = current.weights();
-    CompletableFuture<int[][]> f = new CompletableFuture<>();
-    PoolRefresh r = new PoolRefresh(step, f);
-    Thread t = new Thread(() -> {
-      try (TransformerEncoder copy = TransformerEncoder.pretrained(current.spec())) {
-        copy.setWeights(snapshot);
-        if (r.cancelled) {
-          return;
-        }
-        FloatMatrix docs = copy.encode(run.corpusTexts(), Role.DOCUMENT, run.config().maxLength());
-        if (r.cancelled) {
-          return;
-        }
-        f.complete(run.mine(docs, copy, false));
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-    }, "negmine-pool-refresh");
-    t.setDaemon(true);
-    t.start();
+    PoolRefresh r = new PoolRefresh(step);
+    r.thread = new Thread(() -> r.remine(run, current, snapshot), "negmine-pool-refresh");
+    r.thread.setDaemon(true);
+    r.thread.start();
     return r;
+  }
+
+  private void remine(FineTuneRun run, TransformerEncoder current, List<Tensor> snapshot) {
+    try (TransformerEncoder own = TransformerEncoder.pretrained(current.spec())) {
+      copy = own;
+      if (cancelled) { // cancel() may have run before copy was published
+        return;
+      }
+      own.setWeights(snapshot);
+      FloatMatrix docs = own.encode(run.corpusTexts(), Role.DOCUMENT, run.config().maxLength());
+      result.complete(run.mine(docs, own, false));
+    } catch (CancellationException e) {
+      result.cancel(false);
+    } catch (Throwable e) {
+      result.completeExceptionally(e);
+    }
   }
 
   long snapshotStep() {
@@ -69,7 +81,26 @@ final class PoolRefresh {
     }
   }
 
+  /** Stops the re-mining and waits (up to two minutes) for its thread to end. */
   void cancel() {
     cancelled = true;
+    TransformerEncoder c = copy;
+    if (c != null) {
+      c.cancelEncoding();
+    }
+    // a run stopped by an interrupt comes here interrupted: wait all the same, then keep the interrupt
+    boolean interrupted = Thread.interrupted();
+    try {
+      thread.join(JOIN_MS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (thread.isAlive()) {
+      LOG.warning("the background re-mining did not stop within " + JOIN_MS / 1000 + " s; it is left to finish alone");
+    }
   }
 }

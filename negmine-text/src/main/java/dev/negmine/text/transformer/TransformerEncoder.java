@@ -52,6 +52,7 @@ public final class TransformerEncoder implements TextEncoder {
   private final Tokenization tokenization;
   private final OnnxModel source;
   private final Map<String, BertWeights.OnnxSlot> slots;
+  private volatile boolean encodingCancelled;
   private final byte[] tokenizerJson;
   /** Tokenizers with a shorter maximum length (training sequences), made on first use. */
   private final Map<Integer, Tokenization> shorter = new java.util.concurrent.ConcurrentHashMap<>();
@@ -182,6 +183,15 @@ public final class TransformerEncoder implements TextEncoder {
     return encode(texts, role, maxLength());
   }
 
+  /**
+   * Makes every {@link #encode} on this encoder, in flight or later, throw a
+   * {@link java.util.concurrent.CancellationException} before its next batch: how a background job
+   * that owns this encoder is stopped within one batch. Cannot be undone.
+   */
+  public void cancelEncoding() {
+    encodingCancelled = true;
+  }
+
   /** As {@link #encode(List, Role)} with texts truncated to {@code maxLength} word pieces. */
   public FloatMatrix encode(List<String> texts, Role role, int maxLength) {
     List<String> prompted = withPrompt(texts, role);
@@ -199,6 +209,9 @@ public final class TransformerEncoder implements TextEncoder {
         List<String> part = new ArrayList<>(bucket.length);
         for (int i : bucket) {
           part.add(prompted.get(i));
+        }
+        if (encodingCancelled) {
+          throw new java.util.concurrent.CancellationException(spec.name() + ": encoding cancelled");
         }
         try (NDManager scope = manager.newSubManager()) {
           float[] e = forward(scope, tok.batch(part), false).toFloatArray();
