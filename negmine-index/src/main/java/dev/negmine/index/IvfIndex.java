@@ -3,6 +3,7 @@ package dev.negmine.index;
 import dev.negmine.core.linalg.Distance;
 import dev.negmine.core.linalg.FloatMatrix;
 import dev.negmine.core.linalg.PairFilter;
+import dev.negmine.core.linalg.PartialTopK;
 import dev.negmine.core.linalg.Similarities;
 import dev.negmine.core.linalg.TopK;
 import java.time.Duration;
@@ -15,17 +16,20 @@ import java.util.function.IntConsumer;
 
 /**
  * An inverted-file index: k-means partitions of the corpus, each scanned exactly with the core's
- * blocked kernels. Its point is the batch job: in {@link #selfJoin} all rows of a partition are
- * queries at once against the union of the {@code probes} partitions nearest to that partition's
- * centre, so the work is a few hundred dense block products rather than n graph walks, and its
- * cost is about {@code probes / lists} of the exact self-join.
+ * blocked kernels. Every query probes the {@code probes} partitions whose centres are nearest to
+ * it, as faiss's IVF does, so the cost is about {@code probes / lists} of the exact scan. Its point
+ * is the batch job: all queries are known up front, so a chunk of them is bucketed by partition
+ * and each partition is scanned once, as one dense block product, for all the chunk's queries
+ * that probe it, the partial results folding into one order-independent top-k
+ * ({@link PartialTopK}). A whole-corpus
+ * self-join is thus a few thousand block products rather than n graph walks.
  *
  * <p>Partitions are assigned by cosine for cosine and by squared L2 otherwise. Training (Lloyd's
  * algorithm on a seeded sample of 64 rows per list) is deterministic, and every search result is
  * independent of the thread count. Immutable and thread-safe after {@link #build}.
  */
 final class IvfIndex implements SelfJoinIndex {
-  private static final int SAMPLE_PER_LIST = 64;
+  private static final int SAMPLE_PER_LIST = 24;
 
   private final FloatMatrix corpus;
   private final long[] ids;
@@ -34,13 +38,22 @@ final class IvfIndex implements SelfJoinIndex {
   private final IvfParams params;
   private final FloatMatrix centres;
   private final int[][] members;
-  /** The partition of every corpus row. */
-  private final int[] home;
+  /** Each partition's rows, gathered into one matrix. */
+  private final FloatMatrix[] partitions;
   private final Duration buildTime;
   private final Map<String, Object> provenance;
+  /**
+   * Queries per task: large, so that each partition is scanned for many queries at once (a chunk
+   * of c queries gives a partition about c * probes / lists of them); a chunk's top-k state is
+   * c x k entries.
+   */
+  private static final int CHUNK = 131_072;
+  /** Corpus rows' nearest partitions, row-major [n x probed], nearest first (computed at build). */
+  private final int[] corpusProbes;
+  private final int probed;
 
   private IvfIndex(FloatMatrix corpus, long[] ids, Distance distance, IvfParams params, FloatMatrix centres,
-      int[][] members, int[] home, Duration buildTime) {
+      int[][] members, FloatMatrix[] partitions, int[] corpusProbes, int probed, Duration buildTime) {
     this.corpus = corpus;
     this.ids = ids;
     this.distance = distance;
@@ -48,7 +61,9 @@ final class IvfIndex implements SelfJoinIndex {
     this.params = params;
     this.centres = centres;
     this.members = members;
-    this.home = home;
+    this.partitions = partitions;
+    this.corpusProbes = corpusProbes;
+    this.probed = probed;
     this.buildTime = buildTime;
     Map<String, Object> p = VectorIndexes.baseProvenance("ivf", distance, corpus.rows(), corpus.cols());
     p.put("lists", centres.rows());
@@ -65,7 +80,12 @@ final class IvfIndex implements SelfJoinIndex {
     int n = corpus.rows();
     Distance a = assignment(distance);
     FloatMatrix centres = train(corpus, a, params.listsFor(n), params.iterations(), params.seed());
-    int[] home = nearest(corpus, centres, a);
+    int probed = Math.min(params.probes(), centres.rows());
+    int[] probes = Similarities.topK(corpus, centres, a, probed).indices();
+    int[] home = new int[n];
+    for (int i = 0; i < n; i++) {
+      home[i] = Math.max(0, probes[i * probed]);
+    }
     int[] size = new int[centres.rows()];
     for (int h : home) {
       size[h]++;
@@ -78,13 +98,17 @@ final class IvfIndex implements SelfJoinIndex {
     for (int i = 0; i < n; i++) {
       members[home[i]][fill[home[i]]++] = i;
     }
-    return new IvfIndex(corpus, ids, distance, params, centres, members, home,
+    FloatMatrix[] partitions = new FloatMatrix[members.length];
+    for (int l = 0; l < members.length; l++) {
+      partitions[l] = corpus.gather(members[l]);
+    }
+    return new IvfIndex(corpus, ids, distance, params, centres, members, partitions, probes, probed,
         Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** The same partitions scanned with another probe count (no retraining). */
   IvfIndex withProbes(int probes) {
-    return new IvfIndex(corpus, ids, distance, params.withProbes(probes), centres, members, home, buildTime);
+    return new IvfIndex(corpus, ids, distance, params.withProbes(probes), centres, members, partitions, corpusProbes, probed, buildTime);
   }
 
   int lists() {
@@ -164,34 +188,60 @@ final class IvfIndex implements SelfJoinIndex {
 
   @Override
   public TopK selfJoin(int k, PairFilter filter) {
-    return batched(corpus, home, k, filter);
+    return batched(corpus, corpusProbes(null), k, filter);
   }
 
   /**
    * What {@link #selfJoin} returns for the corpus rows {@code rows}, computed for those rows only
-   * (the cheap way to measure the self-join's recall for a probe count before running it); the
-   * filter sees corpus rows.
+   * (the cheap way to measure the self-join's recall for a probe count before running it): each
+   * row probes the same partitions, so the two agree row for row. The filter sees corpus rows.
    */
   TopK selfJoinRows(int[] rows, int k, PairFilter filter) {
-    int[] h = new int[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      h[i] = home[rows[i]];
+    return batched(corpus.gather(rows), corpusProbes(rows), k, filter == null ? null : (qi, key) -> filter.accept(rows[qi], key));
+  }
+
+  /** Each query probes its {@code probes} nearest partitions. Deterministic; independent of the thread count. */
+  @Override
+  public TopK search(FloatMatrix queries, int k, PairFilter filter) {
+    return batched(queries, probeSets(queries), k, filter);
+  }
+
+  /** Each row's {@code probes} nearest partitions, nearest first, row-major (-1 where there are fewer). */
+  private int[] probeSets(FloatMatrix queries) {
+    return Similarities.topK(queries, centres, assign, probes()).indices();
+  }
+
+  /** The probe sets of corpus rows {@code rows} (null: all), from the build's when it probed as many partitions. */
+  private int[] corpusProbes(int[] rows) {
+    int p = probes();
+    if (p > probed) {
+      return probeSets(rows == null ? corpus : corpus.gather(rows));
     }
-    return batched(corpus.gather(rows), h, k, filter == null ? null : (qi, key) -> filter.accept(rows[qi], key));
+    int n = rows == null ? corpus.rows() : rows.length;
+    if (rows == null && p == probed) {
+      return corpusProbes;
+    }
+    int[] out = new int[n * p];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(corpusProbes, (rows == null ? i : rows[i]) * probed, out, i * p, p);
+    }
+    return out;
   }
 
   /**
-   * Queries are grouped by their nearest centre, and each group is scanned, as one block product,
-   * against the partitions of the {@code probes} centres nearest to that centre: a batch of
-   * queries (a Spark block of anchors, the whole corpus) costs a few block products per partition
-   * instead of one scan per query. Deterministic; independent of the thread count.
+   * Mean corpus rows a self-join query scans: the job's cost is this / n of the exact self-join's
+   * (twice that, as the exact one halves its products by symmetry).
    */
-  @Override
-  public TopK search(FloatMatrix queries, int k, PairFilter filter) {
-    return batched(queries, nearest(queries, centres, assign), k, filter);
+  double meanRowsScanned() {
+    int[] probe = corpusProbes(null);
+    long sum = 0;
+    for (int l : probe) {
+      sum += l < 0 ? 0 : members[l].length;
+    }
+    return (double) sum / Math.max(1, corpus.rows());
   }
 
-  private TopK batched(FloatMatrix queries, int[] qHome, int k, PairFilter filter) {
+  private TopK batched(FloatMatrix queries, int[] probe, int k, PairFilter filter) {
     int nq = queries.rows();
     int kk = Math.min(k, corpus.rows());
     int[] idx = new int[nq * kk];
@@ -199,70 +249,49 @@ final class IvfIndex implements SelfJoinIndex {
     if (kk == 0 || nq == 0) {
       return new TopK(nq, kk, idx, sc);
     }
+    int p = probe.length / nq;
     int lists = centres.rows();
-    int[] count = new int[lists + 1];
-    for (int h : qHome) {
-      count[h + 1]++;
-    }
-    for (int l = 0; l < lists; l++) {
-      count[l + 1] += count[l];
-    }
-    int[] byHome = new int[nq];
-    int[] fill = count.clone();
-    for (int q = 0; q < nq; q++) {
-      byHome[fill[qHome[q]]++] = q;
-    }
-    TopK probe = Similarities.topK(centres, centres, assign, probes());
-    Integer[] order = new Integer[lists];
-    for (int l = 0; l < lists; l++) {
-      order[l] = l;
-    }
-    // largest groups first, so that the last tasks are short
-    Arrays.sort(order, (x, y) -> Integer.compare(count[y + 1] - count[y], count[x + 1] - count[x]));
-    forEach(lists, t -> {
-      int l = order[t];
-      int[] group = Arrays.copyOfRange(byHome, count[l], count[l + 1]);
-      if (group.length == 0) {
-        return;
+    int chunks = (nq + CHUNK - 1) / CHUNK;
+    forEach(chunks, c -> {
+      int q0 = c * CHUNK;
+      int q1 = Math.min(nq, q0 + CHUNK);
+      PartialTopK acc = new PartialTopK(q1 - q0, kk, distance, filter == null ? null : (qi, key) -> filter.accept(q0 + qi, key));
+      // bucket the chunk's (query, probed partition) pairs by partition: one block product each
+      int[] start = new int[lists + 1];
+      for (int i = q0 * p; i < q1 * p; i++) {
+        if (probe[i] >= 0) {
+          start[probe[i] + 1]++;
+        }
       }
-      int[] keys = union(probe, l);
-      PairFilter f = filter == null ? null : (qi, kj) -> filter.accept(group[qi], keys[kj]);
-      TopK local = Similarities.topKOnCallingThread(queries.gather(group), corpus.gather(keys), distance, kk, f);
-      for (int i = 0; i < group.length; i++) {
-        copy(local, i, keys, group[i], kk, idx, sc);
+      for (int l = 0; l < lists; l++) {
+        start[l + 1] += start[l];
       }
+      int[] local = new int[start[lists]];
+      int[] fill = start.clone();
+      for (int q = q0; q < q1; q++) {
+        for (int r = 0; r < p; r++) {
+          int l = probe[q * p + r];
+          if (l >= 0) {
+            local[fill[l]++] = q - q0;
+          }
+        }
+      }
+      for (int l = 0; l < lists; l++) {
+        if (start[l + 1] == start[l] || members[l].length == 0) {
+          continue;
+        }
+        int[] rows = Arrays.copyOfRange(local, start[l], start[l + 1]);
+        int[] global = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          global[i] = q0 + rows[i];
+        }
+        acc.scan(queries.gather(global), rows, partitions[l], members[l]);
+      }
+      TopK t = acc.result();
+      System.arraycopy(t.indices(), 0, idx, q0 * kk, (q1 - q0) * kk);
+      System.arraycopy(t.scores(), 0, sc, q0 * kk, (q1 - q0) * kk);
     });
     return new TopK(nq, kk, idx, sc);
-  }
-
-  /** The rows of the partitions listed in {@code probe}'s row {@code q}, increasing. */
-  private int[] union(TopK probe, int q) {
-    int total = 0;
-    for (int r = 0; r < probe.k(); r++) {
-      int l = probe.index(q, r);
-      total += l < 0 ? 0 : members[l].length;
-    }
-    int[] keys = new int[total];
-    int w = 0;
-    for (int r = 0; r < probe.k(); r++) {
-      int l = probe.index(q, r);
-      if (l >= 0) {
-        System.arraycopy(members[l], 0, keys, w, members[l].length);
-        w += members[l].length;
-      }
-    }
-    Arrays.sort(keys);
-    return keys;
-  }
-
-  /** Row {@code from} of a local result, mapped to corpus rows, into global row {@code to}, padded. */
-  private static void copy(TopK t, int from, int[] keys, int to, int kk, int[] idx, float[] sc) {
-    int base = to * kk;
-    for (int r = 0; r < kk; r++) {
-      int local = r < t.k() ? t.index(from, r) : -1;
-      idx[base + r] = local < 0 ? -1 : keys[local];
-      sc[base + r] = local < 0 ? Float.NaN : t.score(from, r);
-    }
   }
 
   /** Runs tasks {@code [0, n)} on {@code params.threads()} threads, the caller included. */

@@ -33,6 +33,10 @@ public final class Similarities {
     return Default.ENGINE;
   }
 
+  static SimilarityEngine serialEngine() {
+    return Default.SERIAL;
+  }
+
   /** {@code scores[i][j] = d(a_i, b_j)}, an a.rows() x b.rows() matrix. */
   public static FloatMatrix matrix(FloatMatrix a, FloatMatrix b, Distance d) {
     SimilarityEngine.checkDims(a, b);
