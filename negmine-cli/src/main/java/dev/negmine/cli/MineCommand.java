@@ -193,7 +193,7 @@ final class MineCommand implements Callable<Integer> {
       if (!json) {
         System.err.printf(Locale.ROOT, "negmine mine: building %s index over %d x %d...%n", kind, e.rows(), e.cols());
       }
-      vi = VectorIndexes.build(kind, e, idArr, d, params);
+      vi = VectorIndexes.build(kind, e, idArr, d, params, mining.ivfProbes);
     }
     if (!json) {
       System.err.printf(Locale.ROOT, "negmine mine: index built in %.1f s; searching %d anchors...%n",

@@ -32,6 +32,10 @@ final class PoolMiningOptions {
   @Option(names = "--ef", defaultValue = "256", description = "HNSW search beam (default ${DEFAULT-VALUE}).")
   int ef;
 
+  @Option(names = "--ivf-probes", defaultValue = "24",
+      description = "IVF (--index ivf): partitions scanned per anchor, of about 8 sqrt(n) (default ${DEFAULT-VALUE}).")
+  int ivfProbes;
+
   @Option(names = "--exclude", split = ",", defaultValue = "same-label,same-id",
       description = "Exclusions: same-label, same-id, or none (default ${DEFAULT-VALUE}).")
   List<String> exclude;
@@ -75,6 +79,9 @@ final class PoolMiningOptions {
     }
     if (recallSample < 0) {
       throw new UserInputException("--recall-sample must be >= 0, got " + recallSample);
+    }
+    if (ivfProbes < 1) {
+      throw new UserInputException("--ivf-probes must be >= 1, got " + ivfProbes);
     }
   }
 

@@ -127,6 +127,7 @@ final class SparkMineCommand implements Callable<Integer> {
         .index(index)
         .distance(mining.distance())
         .hnsw(mining.hnsw(1))
+        .ivfProbes(mining.ivfProbes)
         .top(mining.top())
         .filters(mining.filters())
         .ttl(mining.ttl())

@@ -46,10 +46,15 @@ public final class VectorIndexes {
    * IvfParams#defaults()} and the HNSW seed and build threads).
    */
   public static VectorIndex build(String kind, FloatMatrix corpus, long[] ids, Distance distance, HnswParams params) {
+    return build(kind, corpus, ids, distance, params, IvfParams.defaults().probes());
+  }
+
+  /** As {@link #build(String, FloatMatrix, long[], Distance, HnswParams)}, IVF scanning {@code ivfProbes} partitions per query. */
+  public static VectorIndex build(String kind, FloatMatrix corpus, long[] ids, Distance distance, HnswParams params, int ivfProbes) {
     return switch (kind) {
       case "exact" -> exact(corpus, ids, distance);
       case "hnsw" -> hnsw(corpus, ids, distance, params);
-      case "ivf" -> ivf(corpus, ids, distance, new IvfParams(0, IvfParams.defaults().probes(),
+      case "ivf" -> ivf(corpus, ids, distance, new IvfParams(0, ivfProbes,
           IvfParams.defaults().iterations(), params.seed(), params.buildThreads()));
       default -> throw new IllegalArgumentException("unknown index '" + kind + "' (expected exact, hnsw or ivf)");
     };

@@ -22,7 +22,7 @@ final class Recall {
   private Recall() {}
 
   static double measure(JavaSparkContext jsc, JavaRDD<Item> items, JavaRDD<Shard> shards, long rows, int sample,
-      long seed, String jobId, String kind, Distance d, HnswParams params, int fetch, boolean exclLabel,
+      long seed, String jobId, String kind, Distance d, HnswParams params, int ivfProbes, int fetch, boolean exclLabel,
       boolean exclId) {
     int s = (int) Math.min(sample, rows);
     if (s == 0) {
@@ -67,7 +67,7 @@ final class Recall {
         Partial e = Partial.empty(bq.value().rows(), fetch, sim);
         return new Tuple2<>(e, e);
       }
-      VectorIndex approx = sh.index(jobId, kind, d, new HnswParams(m, efc, ef, hseed, 1));
+      VectorIndex approx = sh.index(jobId, kind, d, new HnswParams(m, efc, ef, hseed, 1), ivfProbes);
       VectorIndex exact = VectorIndexes.exact(sh.vectors(), sh.ids, d);
       return new Tuple2<>(SparkMineJob.search(approx, sh, bq.value(), fetch, sim, exclLabel, exclId),
           SparkMineJob.search(exact, sh, bq.value(), fetch, sim, exclLabel, exclId));

@@ -43,13 +43,13 @@ final class Shard implements Serializable {
   }
 
   /** This shard's index, built by the calling thread on first use in this JVM (ids are the shard's). */
-  VectorIndex index(String jobId, String kind, Distance d, HnswParams params) {
+  VectorIndex index(String jobId, String kind, Distance d, HnswParams params, int ivfProbes) {
     String key = jobId + "/" + shard;
     VectorIndex built = INDEXES.get(key);
     if (built == null) {
       // built outside the map's locks; two tasks racing on one shard (speculation) both build and
       // the first stored wins, which is equal to the other for exact and for 1-thread HNSW
-      VectorIndex fresh = VectorIndexes.build(kind, vectors(), ids, d, params);
+      VectorIndex fresh = VectorIndexes.build(kind, vectors(), ids, d, params, ivfProbes);
       built = INDEXES.putIfAbsent(key, fresh);
       if (built == null) {
         built = fresh;

@@ -39,6 +39,7 @@ public final class SparkMineConfig {
   private final String indexKind;
   private final Distance distance;
   private final HnswParams hnsw;
+  private final int ivfProbes;
   private final int top;
   private final NegativeFilters filters;
   private final Duration ttl;
@@ -56,7 +57,7 @@ public final class SparkMineConfig {
   private final String failFirstAttempt;
 
   /** Called by the {@link Builder} only. */
-  private SparkMineConfig(MineInput input, Path model, String indexKind, Distance distance, HnswParams hnsw, int top, NegativeFilters filters, Duration ttl, int recallSample, long seed, int shards, int blockRows, long maxBadRows, int dimension, String master, Path out, String output, Map<String, Object> source, InstantSource clock, String failFirstAttempt) {
+  private SparkMineConfig(MineInput input, Path model, String indexKind, Distance distance, HnswParams hnsw, int ivfProbes, int top, NegativeFilters filters, Duration ttl, int recallSample, long seed, int shards, int blockRows, long maxBadRows, int dimension, String master, Path out, String output, Map<String, Object> source, InstantSource clock, String failFirstAttempt) {
     if (input == null || out == null || distance == null || filters == null || ttl == null || clock == null
         || source == null || hnsw == null) {
       throw new IllegalArgumentException("input, out, distance, filters, ttl, clock, source and hnsw must be set");
@@ -82,6 +83,9 @@ public final class SparkMineConfig {
     if (maxBadRows < 0) {
       throw new IllegalArgumentException("--max-bad-rows must be >= 0, got " + maxBadRows);
     }
+    if (ivfProbes < 1) {
+      throw new IllegalArgumentException("ivf probes must be >= 1, got " + ivfProbes);
+    }
     if (recallSample < 0 || dimension < 0) {
       throw new IllegalArgumentException("--recall-sample and --dim must be >= 0");
     }
@@ -98,6 +102,7 @@ public final class SparkMineConfig {
     this.filters = filters;
     this.ttl = ttl;
     this.recallSample = recallSample;
+    this.ivfProbes = ivfProbes;
     this.seed = seed;
     this.shards = shards;
     this.blockRows = blockRows;
@@ -125,6 +130,11 @@ public final class SparkMineConfig {
 
   public Distance distance() {
     return distance;
+  }
+
+  /** Partitions each anchor scans per shard with {@code --index ivf}. */
+  public int ivfProbes() {
+    return ivfProbes;
   }
 
   public HnswParams hnsw() {
@@ -208,6 +218,7 @@ public final class SparkMineConfig {
     private String indexKind = "exact";
     private Distance distance = Distance.COSINE;
     private HnswParams hnsw = new HnswParams(32, 200, 256, 42, 1);
+    private int ivfProbes = 24;
     private int top = 200;
     private NegativeFilters filters = NegativeFilters.defaults();
     private Duration ttl = Duration.ofHours(48);
@@ -244,6 +255,11 @@ public final class SparkMineConfig {
     }
 
     /** HNSW parameters; each shard's graph is built by one thread (Spark runs shards in parallel). */
+    public Builder ivfProbes(int p) {
+      this.ivfProbes = p;
+      return this;
+    }
+
     public Builder hnsw(HnswParams p) {
       this.hnsw = p.withBuildThreads(1);
       return this;
@@ -322,7 +338,7 @@ public final class SparkMineConfig {
     }
 
     public SparkMineConfig build() {
-      return new SparkMineConfig(input, model, indexKind, distance, hnsw, top, filters, ttl, recallSample, seed,
+      return new SparkMineConfig(input, model, indexKind, distance, hnsw, ivfProbes, top, filters, ttl, recallSample, seed,
           shards, blockRows, maxBadRows, dimension, master, out, output, source, clock, failFirstAttempt);
     }
   }

@@ -154,13 +154,14 @@ public final class SparkMineJob {
       int efc = hp.efConstruction();
       int ef = hp.ef();
       long hseed = hp.seed();
+      int probes = cfg.ivfProbes();
       List<Map<String, Object>> built = shardRdd.map(s -> {
         CorpusReader.Faults.maybeFail(fail, "index");
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("shard", s.shard);
         p.put("size", s.size());
         if (s.size() > 0) {
-          VectorIndex vi = s.index(jobId, kind, d, new HnswParams(m, efc, ef, hseed, 1));
+          VectorIndex vi = s.index(jobId, kind, d, new HnswParams(m, efc, ef, hseed, 1), probes);
           p.put("build_s", vi.buildTime().toNanos() / 1e9);
           p.put("provenance", new LinkedHashMap<>(vi.provenance()));
         }
@@ -199,7 +200,7 @@ public final class SparkMineJob {
       JavaPairRDD<Long, Partial> partials = shardRdd.zipPartitions(anchorsPerShard.values(), (shardIt, blocks) -> {
         CorpusReader.Faults.maybeFail(fail, "query");
         Shard s = shardIt.next();
-        VectorIndex vi = s.size() == 0 ? null : s.index(jobId, kind, d, new HnswParams(m, efc, ef, hseed, 1));
+        VectorIndex vi = s.size() == 0 ? null : s.index(jobId, kind, d, new HnswParams(m, efc, ef, hseed, 1), probes);
         List<Tuple2<Long, Partial>> out = new ArrayList<>();
         while (blocks.hasNext()) {
           AnchorBlock b = blocks.next();
@@ -221,7 +222,7 @@ public final class SparkMineJob {
         t = System.nanoTime();
       c = cpuNanos();
         recall = Recall.measure(jsc, items, shardRdd, read.rows(), cfg.recallSample(), cfg.seed(), jobId, kind, d,
-            new HnswParams(m, efc, ef, hseed, 1), fetch, exclLabel, exclId);
+            new HnswParams(m, efc, ef, hseed, 1), probes, fetch, exclLabel, exclId);
         mark(stages, cpuStages, "recall", t, c);
       }
 
