@@ -10,7 +10,9 @@ import dev.negmine.core.linalg.TopK;
 import dev.negmine.core.pool.CandidatePool;
 import dev.negmine.index.HnswParams;
 import dev.negmine.index.IvfParams;
+import dev.negmine.index.NegativeFilters;
 import dev.negmine.index.OfflineMiner;
+import dev.negmine.index.RecallPlanner;
 import dev.negmine.index.SyntheticCorpus;
 import dev.negmine.index.VectorIndex;
 import dev.negmine.index.VectorIndexes;
@@ -70,11 +72,15 @@ final class OfflineBench implements Callable<Integer> {
   @Option(names = "--ef", defaultValue = "400", description = "HNSW search beam (default ${DEFAULT-VALUE}).")
   int ef;
 
-  @Option(names = "--ivf-lists", defaultValue = "0", description = "IVF partitions, 0 = sqrt(corpus) (default ${DEFAULT-VALUE}).")
+  @Option(names = "--ivf-lists", defaultValue = "0", description = "IVF partitions, 0 = about 8 sqrt(corpus), at most corpus/64 (default ${DEFAULT-VALUE}).")
   int lists;
 
   @Option(names = "--ivf-probes", defaultValue = "24", description = "IVF partitions scanned per query (default ${DEFAULT-VALUE}).")
   int probes;
+
+  @Option(names = "--recall", defaultValue = "0.95",
+      description = "Recall target of the 'planned' job (what mine --recall picks: exact or IVF; default ${DEFAULT-VALUE}).")
+  double recallTarget;
 
   @Option(names = "--threads", description = "Threads of every job (default: all processors; negmine's kernels use all processors).")
   Integer threads;
@@ -91,7 +97,8 @@ final class OfflineBench implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
-  private static final List<String> KNOWN = List.of("exact", "ivf", "hnsw", "hnswlib", "faiss-flat", "faiss-ivf");
+  private static final List<String> KNOWN = List.of("exact", "ivf", "hnsw", "planned", "torch-fp32", "hnswlib", "faiss-flat",
+      "faiss-ivf");
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -120,10 +127,17 @@ final class OfflineBench implements Callable<Integer> {
     if (jobs.contains("hnswlib") || jobs.contains("faiss-flat") || jobs.contains("faiss-ivf")) {
       results.putAll(external(c, sample, t, ip));
     }
-    for (String j : List.of("exact", "ivf", "hnsw")) {
+    for (String j : List.of("exact", "ivf", "hnsw", "planned")) {
       if (jobs.contains(j)) {
         results.put("negmine-" + j, mine(j, c, hp, ip, sample));
       }
+    }
+    if (jobs.contains("torch-fp32") && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      // the same threads as every other job (negmine's default for training is 1 on small machines)
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(t));
+    }
+    if (jobs.contains("torch-fp32")) {
+      results.put("torch-fp32", torch(c, sample));
     }
     Object base = results.get("hnswlib");
     if (base instanceof Map<?, ?> hb && hb.get("total_s") instanceof Number hn) {
@@ -164,6 +178,9 @@ final class OfflineBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-16s %9.2f %9.2f %9.2f %8.4f %10s %s%n", e.getKey(), num(r, "build_s"),
             num(r, "query_s"), num(r, "total_s"), num(r, "recall"), r.getOrDefault("vs_hnswlib", "-"),
             r.getOrDefault("load_average", "-"));
+        if (r.get("index_choice") instanceof Map<?, ?> choice) {
+          System.out.printf(Locale.ROOT, "%-16s chose %s: %s%n", "", choice.get("kind"), choice.get("reason"));
+        }
       }
     }
     return 0;
@@ -178,8 +195,18 @@ final class OfflineBench implements Callable<Integer> {
     double load0 = BenchTiming.loadAverage();
     double cpu0 = BenchTiming.processCpuSeconds();
     long t0 = System.nanoTime();
-    VectorIndex index = kind.equals("ivf") ? VectorIndexes.ivf(c.vectors(), null, Distance.COSINE, ip)
-        : VectorIndexes.build(kind, c.vectors(), null, Distance.COSINE, hp);
+    Map<String, Object> choice = null;
+    VectorIndex index;
+    if (kind.equals("planned")) {
+      // what mine --recall R does: plan (recall of each probe count on a sample), then mine with the choice
+      RecallPlanner.Plan plan = RecallPlanner.plan(c.vectors(), null, c.labels(), Distance.COSINE, NegativeFilters.defaults(),
+          top, recallTarget, recallSample, seed, ip.threads());
+      index = plan.index();
+      choice = plan.describe();
+    } else {
+      index = kind.equals("ivf") ? VectorIndexes.ivf(c.vectors(), null, Distance.COSINE, ip)
+          : VectorIndexes.build(kind, c.vectors(), null, Distance.COSINE, hp);
+    }
     long t1 = System.nanoTime();
     // Recall is measured after the clock stops: exact search of the sample is the measurement, not the job.
     CandidatePool pool = OfflineMiner.builder().top(top).recallSample(0).seed(seed).build().mine(index, c.labels());
@@ -194,6 +221,55 @@ final class OfflineBench implements Callable<Integer> {
     r.put("recall", BenchTiming.round(recall));
     r.put("candidates", pool.candidates());
     r.put("index", index.provenance());
+    if (choice != null) {
+      r.put("index_choice", choice);
+    }
+    r.put("load_average", load0 + " -> " + BenchTiming.loadAverage());
+    return r;
+  }
+
+  /**
+   * The job through libtorch's matrix product and top-k ({@link LibtorchSelfJoin}); on the sample,
+   * recall against exact search and the share of rows whose list equals negmine's exact one
+   * entry for entry (the pool's order: best first, ties to the lower row).
+   */
+  private Map<String, Object> torch(SyntheticCorpus c, int[] sample) {
+    double load0 = BenchTiming.loadAverage();
+    double cpu0 = BenchTiming.processCpuSeconds();
+    long t0 = System.nanoTime();
+    int[][] lists = LibtorchSelfJoin.run(c.vectors(), c.labels(), top);
+    long t1 = System.nanoTime();
+    double cpu = BenchTiming.processCpuSeconds() - cpu0;
+    long[] l = c.labels();
+    TopK truth = Similarities.topK(c.vectors().gather(sample), c.vectors(), Distance.COSINE, top,
+        (q, key) -> key != sample[q] && l[key] != l[sample[q]]);
+    long hit = 0;
+    long total = 0;
+    int same = 0;
+    for (int q = 0; q < sample.length; q++) {
+      java.util.Set<Integer> got = new java.util.HashSet<>();
+      boolean equal = true;
+      for (int r = 0; r < top; r++) {
+        got.add(lists[sample[q]][r]);
+        equal &= lists[sample[q]][r] == truth.index(q, r);
+      }
+      same += equal ? 1 : 0;
+      for (int r = 0; r < top; r++) {
+        if (truth.index(q, r) >= 0) {
+          total++;
+          hit += got.contains(truth.index(q, r)) ? 1 : 0;
+        }
+      }
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("build_s", 0.0);
+    r.put("query_s", BenchTiming.round((t1 - t0) / 1e9));
+    r.put("total_s", BenchTiming.round((t1 - t0) / 1e9));
+    r.put("cpu_s", BenchTiming.round(cpu));
+    r.put("recall", BenchTiming.round(total == 0 ? 1.0 : (double) hit / total));
+    r.put("lists_equal_to_exact", BenchTiming.round((double) same / sample.length));
+    r.put("engine", "libtorch fp32, "
+        + dev.negmine.train.engine.TorchRuntime.threads() + " intra-op thread(s)");
     r.put("load_average", load0 + " -> " + BenchTiming.loadAverage());
     return r;
   }
