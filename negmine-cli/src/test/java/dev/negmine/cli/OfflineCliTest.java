@@ -176,13 +176,23 @@ class OfflineCliTest {
       assertTrue(q.out().contains(key), q.out());
     }
     CliRun.Outcome off = CliRun.run("bench", "offline", "--corpus", "2000", "--dim", "16", "--top", "20",
-        "--clusters", "20", "--jobs", "exact,ivf,hnsw,hnswlib,faiss-flat", "--recall-sample", "100", "--json");
+        "--clusters", "20", "--jobs", "exact,ivf,hnsw,planned,torch-fp32,hnswlib,faiss-flat", "--recall-sample", "100", "--json");
     assertEquals(0, off.code(), off.err());
     @SuppressWarnings("unchecked")
     Map<String, Object> jobs = (Map<String, Object>) ((Map<String, Object>) dev.negmine.core.io.Json.parse(off.out())).get("jobs");
-    for (String job : List.of("negmine-exact", "negmine-ivf", "negmine-hnsw", "hnswlib", "faiss-flat")) {
+    for (String job : List.of("negmine-exact", "negmine-ivf", "negmine-hnsw", "negmine-planned", "torch-fp32", "hnswlib",
+        "faiss-flat")) {
       assertTrue(jobs.containsKey(job), off.out());
     }
+    // 2,000 rows: mine --recall plans the exact self-join, and says why
+    @SuppressWarnings("unchecked")
+    Map<String, Object> planned = (Map<String, Object>) jobs.get("negmine-planned");
+    assertEquals(1.0, ((Number) planned.get("recall")).doubleValue(), off.out());
+    assertEquals("exact", ((Map<?, ?>) planned.get("index_choice")).get("kind"), off.out());
+    // libtorch's fp32 product finds the same neighbours (its sums may order near-ties differently)
+    @SuppressWarnings("unchecked")
+    Map<String, Object> torch = (Map<String, Object>) jobs.get("torch-fp32");
+    assertTrue(((Number) torch.get("recall")).doubleValue() > 0.99, off.out());
     @SuppressWarnings("unchecked")
     Map<String, Object> exact = (Map<String, Object>) jobs.get("negmine-exact");
     assertEquals(1.0, ((Number) exact.get("recall")).doubleValue());

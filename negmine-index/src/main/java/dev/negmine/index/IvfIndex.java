@@ -43,9 +43,9 @@ final class IvfIndex implements SelfJoinIndex {
   private final Duration buildTime;
   private final Map<String, Object> provenance;
   /**
-   * Queries per task: large, so that each partition is scanned for many queries at once (a chunk
-   * of c queries gives a partition about c * probes / lists of them); a chunk's top-k state is
-   * c x k entries.
+   * Most queries per task: large, so that each partition is scanned for many queries at once (a
+   * chunk of c queries gives a partition about c * probes / lists of them); a chunk's top-k state
+   * is c x k entries.
    */
   private static final int CHUNK = 131_072;
   /** Corpus rows' nearest partitions, row-major [n x probed], nearest first (computed at build). */
@@ -251,10 +251,12 @@ final class IvfIndex implements SelfJoinIndex {
     }
     int p = probe.length / nq;
     int lists = centres.rows();
-    int chunks = (nq + CHUNK - 1) / CHUNK;
+    // at least four chunks per thread (when there are enough queries), so every thread has work
+    int chunk = Math.max(4096, Math.min(CHUNK, (nq + 4 * params.threads() - 1) / (4 * params.threads())));
+    int chunks = (nq + chunk - 1) / chunk;
     forEach(chunks, c -> {
-      int q0 = c * CHUNK;
-      int q1 = Math.min(nq, q0 + CHUNK);
+      int q0 = c * chunk;
+      int q1 = Math.min(nq, q0 + chunk);
       PartialTopK acc = new PartialTopK(q1 - q0, kk, distance, filter == null ? null : (qi, key) -> filter.accept(q0 + qi, key));
       // bucket the chunk's (query, probed partition) pairs by partition: one block product each
       int[] start = new int[lists + 1];
