@@ -115,7 +115,7 @@ final class OfflineBench implements Callable<Integer> {
     IvfParams ip;
     try {
       hp = new HnswParams(m, efConstruction, ef, seed, t);
-      ip = new IvfParams(lists, probes, 8, seed, t);
+      ip = new IvfParams(lists, probes, IvfParams.defaults().iterations(), seed, t);
     } catch (IllegalArgumentException e) {
       throw new UserInputException(e.getMessage());
     }

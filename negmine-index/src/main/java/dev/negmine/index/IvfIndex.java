@@ -48,12 +48,11 @@ final class IvfIndex implements SelfJoinIndex {
    * is c x k entries.
    */
   private static final int CHUNK = 131_072;
-  /** Corpus rows' nearest partitions, row-major [n x probed], nearest first (computed at build). */
-  private final int[] corpusProbes;
-  private final int probed;
+  /** Corpus rows' nearest {@link #probes} partitions, row-major, nearest first (on first self-join). */
+  private volatile int[] corpusProbes;
 
   private IvfIndex(FloatMatrix corpus, long[] ids, Distance distance, IvfParams params, FloatMatrix centres,
-      int[][] members, FloatMatrix[] partitions, int[] corpusProbes, int probed, Duration buildTime) {
+      int[][] members, FloatMatrix[] partitions, Duration buildTime) {
     this.corpus = corpus;
     this.ids = ids;
     this.distance = distance;
@@ -62,8 +61,6 @@ final class IvfIndex implements SelfJoinIndex {
     this.centres = centres;
     this.members = members;
     this.partitions = partitions;
-    this.corpusProbes = corpusProbes;
-    this.probed = probed;
     this.buildTime = buildTime;
     Map<String, Object> p = VectorIndexes.baseProvenance("ivf", distance, corpus.rows(), corpus.cols());
     p.put("lists", centres.rows());
@@ -80,12 +77,7 @@ final class IvfIndex implements SelfJoinIndex {
     int n = corpus.rows();
     Distance a = assignment(distance);
     FloatMatrix centres = train(corpus, a, params.listsFor(n), params.iterations(), params.seed());
-    int probed = Math.min(params.probes(), centres.rows());
-    int[] probes = Similarities.topK(corpus, centres, a, probed).indices();
-    int[] home = new int[n];
-    for (int i = 0; i < n; i++) {
-      home[i] = Math.max(0, probes[i * probed]);
-    }
+    int[] home = nearest(corpus, centres, a);
     int[] size = new int[centres.rows()];
     for (int h : home) {
       size[h]++;
@@ -102,13 +94,13 @@ final class IvfIndex implements SelfJoinIndex {
     for (int l = 0; l < members.length; l++) {
       partitions[l] = corpus.gather(members[l]);
     }
-    return new IvfIndex(corpus, ids, distance, params, centres, members, partitions, probes, probed,
+    return new IvfIndex(corpus, ids, distance, params, centres, members, partitions,
         Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** The same partitions scanned with another probe count (no retraining). */
   IvfIndex withProbes(int probes) {
-    return new IvfIndex(corpus, ids, distance, params.withProbes(probes), centres, members, partitions, corpusProbes, probed, buildTime);
+    return new IvfIndex(corpus, ids, distance, params.withProbes(probes), centres, members, partitions, buildTime);
   }
 
   int lists() {
@@ -211,21 +203,35 @@ final class IvfIndex implements SelfJoinIndex {
     return Similarities.topK(queries, centres, assign, probes()).indices();
   }
 
-  /** The probe sets of corpus rows {@code rows} (null: all), from the build's when it probed as many partitions. */
+  /**
+   * The probe sets of corpus rows {@code rows} (null: all). The whole corpus's are computed once per
+   * probe count and kept (a Spark shard only ever searches, so the build does not compute them); a
+   * sample's are computed for its rows alone, equal row for row.
+   */
   private int[] corpusProbes(int[] rows) {
-    int p = probes();
-    if (p > probed) {
-      return probeSets(rows == null ? corpus : corpus.gather(rows));
+    if (rows != null) {
+      int[] all = corpusProbes;
+      if (all == null) {
+        return probeSets(corpus.gather(rows));
+      }
+      int p = probes();
+      int[] out = new int[rows.length * p];
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(all, rows[i] * p, out, i * p, p);
+      }
+      return out;
     }
-    int n = rows == null ? corpus.rows() : rows.length;
-    if (rows == null && p == probed) {
-      return corpusProbes;
+    int[] all = corpusProbes;
+    if (all == null) {
+      synchronized (this) {
+        all = corpusProbes;
+        if (all == null) {
+          all = probeSets(corpus);
+          corpusProbes = all;
+        }
+      }
     }
-    int[] out = new int[n * p];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(corpusProbes, (rows == null ? i : rows[i]) * probed, out, i * p, p);
-    }
-    return out;
+    return all;
   }
 
   /**

@@ -64,7 +64,7 @@ public final class RecallPlanner {
     if (n <= EXACT_MAX_ROWS) {
       return exact(vectors, ids, d, n + " rows <= " + EXACT_MAX_ROWS + ": the exact self-join is cheap", tuning);
     }
-    IvfIndex ivf = (IvfIndex) VectorIndexes.ivf(vectors, ids, d, new IvfParams(0, FIRST_PROBES, 8, seed, threads));
+    IvfIndex ivf = (IvfIndex) VectorIndexes.ivf(vectors, ids, d, new IvfParams(0, FIRST_PROBES, IvfParams.defaults().iterations(), seed, threads));
     long[] rowIds = ivf.ids();
     PairFilter keep = OfflineMiner.keep(filters, labels, rowIds);
     int fetch = OfflineMiner.fetch(filters, top, n);
