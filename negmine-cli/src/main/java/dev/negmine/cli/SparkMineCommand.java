@@ -83,8 +83,9 @@ final class SparkMineCommand implements Callable<Integer> {
   @Option(names = "--shards", defaultValue = "2", description = "Corpus shards, one index each (default ${DEFAULT-VALUE}).")
   int shards;
 
-  @Option(names = "--block-rows", defaultValue = "1024", description = "Anchors per query block (default ${DEFAULT-VALUE}).")
-  int blockRows;
+  @Option(names = "--block-rows", description = "Anchors per query block (default 1024; 65536 with --index ivf, which "
+      + "scans each partition once for all of a block's anchors that probe it).")
+  Integer blockRows;
 
   @Option(names = "--max-bad-rows", defaultValue = "0",
       description = "Bad input rows (wrong dimension, missing label or vector, NaN/Inf, zero under cosine) tolerated: counted, reported and left out; one more fails the job (default ${DEFAULT-VALUE}).")
@@ -134,7 +135,7 @@ final class SparkMineCommand implements Callable<Integer> {
         .recallSample(mining.recallSample)
         .seed(mining.seed)
         .shards(shards)
-        .blockRows(blockRows)
+        .blockRows(blockRows != null ? blockRows : index.equals("ivf") ? 65_536 : 1024)
         .maxBadRows(maxBadRows)
         .dimension(dim)
         .master(master)
