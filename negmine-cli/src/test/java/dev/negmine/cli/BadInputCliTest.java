@@ -110,6 +110,7 @@ class BadInputCliTest {
     assertRefused(mine(good, pool, "--margin-absolute", "NaN"), "--margin-absolute must be a finite number");
     assertRefused(mine(good, pool, "--ttl", "999999999999d"), "--ttl");
     assertRefused(mine(good, pool, "--recall-sample", "-1"), "--recall-sample must be >= 0, got -1");
+    assertRefused(mine(good, pool, "--index", "ivf", "--ivf-probes", "0"), "--ivf-probes must be >= 1, got 0");
     assertArrayEquals(bin, Files.readAllBytes(pool.resolve(PoolFiles.BINARY)), "the earlier pool survives");
 
     assertRefused(CliRun.run("eval", "--embeddings", good[0].toString(), "--labels", corpus("one", 1, 1)[1].toString()),
