@@ -229,7 +229,7 @@ final class OfflineBench implements Callable<Integer> {
   }
 
   /**
-   * The job through libtorch's matrix product and top-k ({@link LibtorchSelfJoin}); on the sample,
+   * The job through libtorch's matrix product and top-k ({@code LibtorchSelfJoin} in negmine-train); on the sample,
    * recall against exact search and the share of rows whose list equals negmine's exact one
    * entry for entry (the pool's order: best first, ties to the lower row).
    */
@@ -237,7 +237,7 @@ final class OfflineBench implements Callable<Integer> {
     double load0 = BenchTiming.loadAverage();
     double cpu0 = BenchTiming.processCpuSeconds();
     long t0 = System.nanoTime();
-    int[][] lists = LibtorchSelfJoin.run(c.vectors(), c.labels(), top);
+    int[][] lists = dev.negmine.train.engine.LibtorchSelfJoin.run(c.vectors(), c.labels(), top);
     long t1 = System.nanoTime();
     double cpu = BenchTiming.processCpuSeconds() - cpu0;
     long[] l = c.labels();

@@ -1,4 +1,4 @@
-package dev.negmine.cli;
+package dev.negmine.train.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -7,21 +7,20 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.negmine.core.linalg.FloatMatrix;
-import dev.negmine.train.engine.TorchRuntime;
 
 /**
  * The whole-corpus top-k job through libtorch (the engine negmine already ships), for the offline
- * bench's comparison with negmine's own kernel: row blocks of unit vectors times the corpus
+ * bench's comparison with negmine's own kernel ({@code negmine bench offline --jobs torch-fp32}): row blocks of unit vectors times the corpus
  * transposed in one matrix product, same-label pairs (the row itself included) pushed to the
  * bottom, then libtorch's top-k, in fp32. (bfloat16 is not offered: DJL 0.35.1's
  * {@code toType(BFLOAT16)} aborts the JVM here — "terminate called without an active exception"
  * — and this CPU has no BF16 instructions for it to use.)
  */
-final class LibtorchSelfJoin {
+public final class LibtorchSelfJoin {
   private LibtorchSelfJoin() {}
 
   /** Each row's top {@code top} other-label rows, best first ({@code -1} where fewer exist). */
-  static int[][] run(FloatMatrix unit, long[] labels, int top) {
+  public static int[][] run(FloatMatrix unit, long[] labels, int top) {
     int n = unit.rows();
     int dim = unit.cols();
     int fetch = Math.min(n, top);
