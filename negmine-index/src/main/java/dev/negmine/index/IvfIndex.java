@@ -234,19 +234,6 @@ final class IvfIndex implements SelfJoinIndex {
     return all;
   }
 
-  /**
-   * Mean corpus rows a self-join query scans: the job's cost is this / n of the exact self-join's
-   * (twice that, as the exact one halves its products by symmetry).
-   */
-  double meanRowsScanned() {
-    int[] probe = corpusProbes(null);
-    long sum = 0;
-    for (int l : probe) {
-      sum += l < 0 ? 0 : members[l].length;
-    }
-    return (double) sum / Math.max(1, corpus.rows());
-  }
-
   private TopK batched(FloatMatrix queries, int[] probe, int k, PairFilter filter) {
     int nq = queries.rows();
     int kk = Math.min(k, corpus.rows());

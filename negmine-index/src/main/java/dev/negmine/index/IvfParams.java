@@ -34,7 +34,7 @@ public record IvfParams(int lists, int probes, int iterations, long seed, int th
    * The partition count for a corpus of {@code n} rows: {@code lists}, or when 0 about 8 sqrt(n)
    * (faiss's guidance is 4 to 16 sqrt(n)) but at most n / 64, so small corpora keep partitions
    * worth a block product. Measured on 200k x 64 unit vectors in 2,000 clusters, top 10 of another
-   * cluster, 16 probes: sqrt(n) = 447 lists found 0.68 of the neighbours, 2,000 lists 0.93 —
+   * cluster, 16 probes (docs/offline-mining-speed.md): sqrt(n) = 447 lists found 0.68 of the neighbours, 2,000 lists 0.93 —
    * coarse partitions mix clusters and their centres stop pointing at the rows near a query.
    */
   int listsFor(int n) {

@@ -45,7 +45,7 @@ public final class LibtorchSelfJoin {
           float[] sc = best.get(0).toFloatArray();
           long[] ix = best.get(1).toLongArray();
           for (int i = 0; i < b1 - b0; i++) {
-            out[b0 + i] = keep(labels, b0 + i, ix, sc, i * fetch, fetch, top);
+            out[b0 + i] = keep(ix, sc, i * fetch, fetch, top);
           }
         }
       }
@@ -53,14 +53,14 @@ public final class LibtorchSelfJoin {
     return out;
   }
 
-  /** The kept candidates of one row: other-label only, best first, ties to the lower row. */
-  private static int[] keep(long[] labels, int row, long[] ix, float[] sc, int off, int fetch, int top) {
+  /** One row's candidates: other-label only (masked scores are below -2), best first, ties to the lower row. */
+  private static int[] keep(long[] ix, float[] sc, int off, int fetch, int top) {
     int[] cand = new int[fetch];
     float[] score = new float[fetch];
     int c = 0;
     for (int j = 0; j < fetch; j++) {
       int key = (int) ix[off + j];
-      if (sc[off + j] < -2f || labels[key] == labels[row]) {
+      if (sc[off + j] < -2f) {
         continue;
       }
       cand[c] = key;
